@@ -1,0 +1,114 @@
+"""Merchant (the tenant), its users and API keys."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.database import UTCDateTime, utcnow
+from portal.extensions import db
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]{2,40}$")
+RESERVED_SLUGS = frozenset(
+    {
+        "agent", "merchant", "api", "hooks", "dev", "r", "u", "static",
+        "login", "logout", "password", "invite", "healthz",
+    }
+)  # fmt: skip
+ROLES = ("owner", "admin", "agent")
+DEFAULT_PRIMARY_COLOR = "#1f6feb"
+DEFAULT_ACCENT_COLOR = "#f59e0b"
+
+
+def slug_problem(slug: str) -> str | None:
+    """Return why a merchant slug is not allowed, or None when it is fine."""
+    if not SLUG_PATTERN.match(slug):
+        return "must be 2–40 characters of lowercase letters, digits and hyphens"
+    if slug in RESERVED_SLUGS:
+        return f"'{slug}' is reserved"
+    return None
+
+
+class Merchant(db.Model):
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    # Branding
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_content_type: Mapped[str | None] = mapped_column(String(40))
+    logo_version: Mapped[int] = mapped_column(default=0)
+    favicon: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    favicon_content_type: Mapped[str | None] = mapped_column(String(40))
+    primary_color: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY_COLOR)
+    accent_color: Mapped[str] = mapped_column(String(7), default=DEFAULT_ACCENT_COLOR)
+    font: Mapped[str] = mapped_column(String(40), default="system")
+    header_text: Mapped[str | None] = mapped_column(String(200))
+    footer_links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    faq: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    support_email: Mapped[str | None] = mapped_column(String(254))
+    support_phone: Mapped[str | None] = mapped_column(String(40))
+    support_url: Mapped[str | None] = mapped_column(String(500))
+    custom_host: Mapped[str | None] = mapped_column(String(253), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+
+    # Notification and polling preferences (defaults live in the services that read them)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    webhook_secret: Mapped[str | None] = mapped_column(String(100))
+
+    users: Mapped[list[User]] = relationship(back_populates="merchant")
+
+    @property
+    def has_logo(self) -> bool:
+        return self.logo_content_type is not None
+
+    def __repr__(self) -> str:
+        return f"<Merchant {self.slug}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    # Bumped on logout and password change so that every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    merchant: Mapped[Merchant] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in ("owner", "admin")
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(20))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    merchant: Mapped[Merchant] = relationship()

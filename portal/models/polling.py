@@ -1,0 +1,18 @@
+"""Carrier request counts per day, shared by every worker (the daily quota's ledger)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class CarrierUsage(db.Model):
+    __tablename__ = "carrier_usage"
+
+    carrier: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    requests: Mapped[int] = mapped_column(default=0)
