@@ -1,0 +1,48 @@
+"""API keys: `pl_live_…`, shown once, stored as a SHA-256 hash with a visible prefix."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from portal.database import utcnow
+from portal.extensions import db
+from portal.models import ApiKey, Merchant
+
+KEY_PREFIX = "pl_live_"
+VISIBLE_CHARS = len(KEY_PREFIX) + 6
+
+
+def hash_key(raw_key: str) -> str:
+    # Keys carry 256 random bits, so a fast hash is enough (no dictionary to guess from).
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def create_api_key(merchant: Merchant, name: str = "API key") -> tuple[ApiKey, str]:
+    """Create a key; returns the row and the raw key, which is never stored."""
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey(
+        merchant=merchant,
+        name=name.strip() or "API key",
+        prefix=raw_key[:VISIBLE_CHARS],
+        key_hash=hash_key(raw_key),
+    )
+    db.session.add(api_key)
+    db.session.flush()
+    return api_key, raw_key
+
+
+def authenticate_api_key(raw_key: str) -> ApiKey | None:
+    """Return the live key matching `raw_key`, noting its use, or None."""
+    if not raw_key.startswith(KEY_PREFIX):
+        return None
+    api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(raw_key)))
+    if api_key is None or api_key.revoked_at is not None:
+        return None
+    now = utcnow()
+    # Writing on every request would serialise API traffic; a minute's precision is plenty.
+    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
+        api_key.last_used_at = now
+    return api_key

@@ -1,0 +1,216 @@
+"""The orders API: create, read, add shipments; errors name their fields; keys are per merchant."""
+
+import pytest
+
+ORDER = {
+    "order_number": "#1042",
+    "placed_at": "2026-11-20T14:03:00Z",
+    "currency": "USD",
+    "total": "289.00",
+    "customer": {
+        "name": "Maya Patel",
+        "email": "Maya@Example.com",
+        "phone": "(415) 555-2671",
+        "locale": "en-US",
+        "sms_opt_in": True,
+    },
+    "shipping_address": {
+        "line1": "1 Main St",
+        "city": "Rochester",
+        "region": "NY",
+        "postal_code": "14604",
+        "country": "us",
+    },
+    "items": [
+        {"sku": "TENT-2P", "name": "Trail Tent 2P", "quantity": 1, "price": "249.00"},
+        {"sku": "SOCK-3", "name": "Merino Socks", "quantity": 1, "price": "40.00"},
+    ],
+    "shipments": [
+        {"tracking_number": "1Z 999 AA1 0123456784", "carrier": "UPS", "items": ["TENT-2P"]}
+    ],
+}
+
+
+@pytest.fixture
+def acme(make_merchant):
+    return make_merchant("acme", "Acme Outdoor")
+
+
+@pytest.fixture
+def api(client, acme, make_api_key):
+    key = make_api_key(acme)
+
+    def call(method, path, **kwargs):
+        headers = {"Authorization": f"Bearer {key}", **kwargs.pop("headers", {})}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    return call
+
+
+def test_create_order_answers_201_with_tracking_url(api):
+    response = api("POST", "/orders", json=ORDER)
+    assert response.status_code == 201, response.json
+    body = response.json
+    assert body["order_number"] == "#1042"
+    assert body["tracking_url"].startswith("http://porchlight.test/acme/orders/")
+    token = body["tracking_url"].rsplit("/", 1)[1]
+    assert len(token) >= 22
+    (shipment,) = body["shipments"]
+    assert shipment["carrier"] == "ups"
+    assert shipment["tracking_number"] == "1Z999AA10123456784"
+    assert shipment["status"] == "unknown"
+    assert isinstance(shipment["id"], int)
+
+
+def test_read_order_back_with_normalised_fields(api):
+    api("POST", "/orders", json=ORDER)
+    response = api("GET", "/orders/1042")
+    assert response.status_code == 200
+    body = response.json
+    assert body["customer"]["phone"] == "+14155552671"
+    assert body["customer"]["locale"] == "en"
+    assert body["shipping_address"]["country"] == "US"
+    assert body["placed_at"].startswith("2026-11-20T14:03:00")
+    (shipment,) = body["shipments"]
+    assert shipment["items"] == ["TENT-2P"]
+    assert shipment["delayed"] is False and shipment["delay_reason"] is None
+    assert shipment["estimated_delivery"] is None and shipment["events"] == []
+
+
+def test_order_number_matches_ignoring_case_spaces_and_hash(api):
+    api("POST", "/orders", json={**ORDER, "order_number": "ab-1042"})
+    assert api("GET", "/orders/AB-1042").status_code == 200
+    assert api("GET", "/orders/%23ab-1042").status_code == 200
+
+
+def test_same_order_number_again_is_409(api):
+    assert api("POST", "/orders", json=ORDER).status_code == 201
+    response = api("POST", "/orders", json={**ORDER, "order_number": "1042"})
+    assert response.status_code == 409
+    assert response.json["error"]["code"] == "order_exists"
+
+
+def test_field_errors_use_dotted_paths(api):
+    bad = {
+        **ORDER,
+        "customer": {**ORDER["customer"], "email": "not-an-email"},
+        "shipments": [
+            {"tracking_number": "??", "carrier": "ups"},
+            {"tracking_number": "1Z999AA10123456784", "carrier": "pigeon"},
+        ],
+        "items": [{"sku": "X", "quantity": 0}],
+    }
+    response = api("POST", "/orders", json=bad)
+    assert response.status_code == 422
+    fields = response.json["error"]["fields"]
+    assert "customer.email" in fields
+    assert "shipments.0.tracking_number" in fields
+    assert "shipments.1.carrier" in fields
+    assert "items.0.name" in fields and "items.0.quantity" in fields
+    assert api("GET", "/orders/1042").status_code == 404  # nothing was stored
+
+
+def test_missing_carrier_is_named(api):
+    response = api(
+        "POST", "/orders", json={**ORDER, "shipments": [{"tracking_number": "1Z999AA10123456784"}]}
+    )
+    assert response.status_code == 422
+    assert "shipments.0" in response.json["error"]["fields"]
+
+
+def test_invalid_phone_is_named(api):
+    response = api("POST", "/orders", json={**ORDER, "customer": {"phone": "12"}})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"customer.phone": "must be a valid phone number"}
+
+
+def test_unknown_sku_in_shipment_is_named(api):
+    body = {
+        **ORDER,
+        "shipments": [
+            {"tracking_number": "1Z999AA10123456784", "carrier": "ups", "items": ["NOPE"]}
+        ],
+    }
+    response = api("POST", "/orders", json=body)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {"shipments.0.items": "unknown SKU: NOPE"}
+
+
+def test_unknown_field_is_refused(api):
+    response = api("POST", "/orders", json={**ORDER, "shipment": []})
+    assert response.status_code == 422
+    assert response.json["error"]["fields"]["shipment"] == "is not a known field"
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b""])
+def test_malformed_json_is_400(api, body):
+    response = api("POST", "/orders", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nope", "Bearer pl_live_wrong", "Basic abc"])
+def test_without_a_valid_key_is_401(client, acme, header):
+    headers = {"Authorization": header} if header else {}
+    response = client.post("/api/v1/orders", json=ORDER, headers=headers)
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_revoked_key_is_401(client, db, acme):
+    from portal.database import utcnow
+    from portal.services.api_keys import create_api_key
+
+    api_key, raw = create_api_key(acme)
+    api_key.revoked_at = utcnow()
+    db.session.commit()
+    response = client.get("/api/v1/orders/1042", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 401
+
+
+def test_a_key_of_merchant_a_never_sees_merchant_b(api, client, make_merchant, make_api_key):
+    assert api("POST", "/orders", json=ORDER).status_code == 201
+    other_key = make_api_key(make_merchant("bobs-bikes", "Bob's Bikes"))
+    headers = {"Authorization": f"Bearer {other_key}"}
+    assert client.get("/api/v1/orders/1042", headers=headers).status_code == 404
+    add = client.post(
+        "/api/v1/orders/1042/shipments",
+        json={"tracking_number": "1Z999AA10123456784", "carrier": "ups"},
+        headers=headers,
+    )
+    assert add.status_code == 404
+    # Merchant B may use the same order number for its own order.
+    assert client.post("/api/v1/orders", json=ORDER, headers=headers).status_code == 201
+
+
+def test_add_shipment(api):
+    api("POST", "/orders", json=ORDER)
+    response = api(
+        "POST",
+        "/orders/1042/shipments",
+        json={"tracking_number": "1Z12345E0205271688", "carrier": "ups", "items": ["SOCK-3"]},
+    )
+    assert response.status_code == 201
+    assert response.json["tracking_number"] == "1Z12345E0205271688"
+    shipments = api("GET", "/orders/1042").json["shipments"]
+    assert [s["tracking_number"] for s in shipments] == ["1Z999AA10123456784", "1Z12345E0205271688"]
+    again = api(
+        "POST",
+        "/orders/1042/shipments",
+        json={"tracking_number": "1Z12345E0205271688", "carrier": "ups"},
+    )
+    assert again.status_code == 422
+
+
+def test_add_shipment_to_unknown_order_is_404(api):
+    response = api(
+        "POST",
+        "/orders/999/shipments",
+        json={"tracking_number": "1Z999AA10123456784", "carrier": "ups"},
+    )
+    assert response.status_code == 404
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}

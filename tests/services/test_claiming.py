@@ -1,0 +1,66 @@
+"""Claiming leases due shipments: concurrent claimers never share one, expired leases return."""
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.database import utcnow
+from portal.models import Shipment
+from portal.services.polling import LEASE, claim_due_shipments
+
+
+def seed_shipments(db, make_merchant, make_order, count: int) -> None:
+    merchant = make_merchant("acme")
+    for index in range(count):
+        make_order(merchant, order_number=str(index), shipments=[("ups", f"1ZTEST{index:012d}")])
+
+
+def test_concurrent_claimers_get_disjoint_shipments(app, db, make_merchant, make_order):
+    seed_shipments(db, make_merchant, make_order, 60)
+    claimed: list[list[int]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def claimer():
+        try:
+            with app.app_context():
+                start.wait()
+                for _ in range(5):
+                    ids = claim_due_shipments(limit=5)
+                    db.session.commit()
+                    claimed.append(ids)
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=claimer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    every_id = [shipment_id for batch in claimed for shipment_id in batch]
+    assert len(every_id) == len(set(every_id)) == 60  # none twice, none skipped
+
+
+def test_expired_lease_makes_a_shipment_due_again(db, make_merchant, make_order):
+    seed_shipments(db, make_merchant, make_order, 3)
+    first = claim_due_shipments(limit=10)
+    db.session.commit()
+    assert len(first) == 3
+    assert claim_due_shipments(limit=10) == []
+    db.session.commit()
+    later = utcnow() + LEASE + timedelta(seconds=1)
+    assert sorted(claim_due_shipments(limit=10, now=later)) == sorted(first)
+    db.session.commit()
+
+
+def test_final_and_future_shipments_are_not_claimed(db, make_merchant, make_order):
+    seed_shipments(db, make_merchant, make_order, 3)
+    a, b, c = db.session.scalars(select(Shipment).order_by(Shipment.id)).all()
+    a.status = "expired"
+    b.next_poll_at = utcnow() + timedelta(hours=1)
+    db.session.commit()
+    assert claim_due_shipments(limit=10) == [c.id]
+    db.session.commit()

@@ -1,0 +1,53 @@
+"""The queue: a task goes through real storage (SQLite file or Redis) and back."""
+
+import datetime
+
+import pytest
+
+
+@pytest.fixture
+def queued_app(make_app, queue_url, queue_name):
+    application = make_app(QUEUE_URL=queue_url, QUEUE_NAME=queue_name)
+    yield application
+    application.extensions["huey"].flush()
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_task_round_trip_through_the_queue_storage(queued_app):
+    huey = queued_app.extensions["huey"]
+    with queued_app.app_context():
+        from portal.jobs import enqueue
+
+        result = enqueue("ping", 41)
+    assert huey.pending_count() == 1
+    task = huey.dequeue()
+    assert task is not None and task.name == "ping" and task.args == (41,)
+    huey.execute(task)
+    assert result.get() == 41
+    assert huey.pending_count() == 0
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_redis_queue_url_gives_redis_storage(make_app, queue_url, queue_name):
+    application = make_app(QUEUE_URL=queue_url, QUEUE_NAME=queue_name)
+    storage = type(application.extensions["huey"].storage).__name__
+    assert storage == ("SqliteStorage" if queue_url.startswith("sqlite") else "RedisStorage")
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_tasks_run_inside_the_app_context(queued_app):
+    huey = queued_app.extensions["huey"]
+    with queued_app.app_context():
+        from portal.jobs import enqueue
+
+        result = enqueue("poll_batch", [])
+    huey.execute(huey.dequeue())
+    assert result.get() == {"polled": 0, "events": 0, "failed": 0}
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_the_periodic_tick_is_registered_every_minute(queued_app):
+    huey = queued_app.extensions["huey"]
+    for minute in (0, 17, 59):
+        due = huey.read_periodic(datetime.datetime(2026, 11, 22, 10, minute))
+        assert [task.name for task in due] == ["tick"]
