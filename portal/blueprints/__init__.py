@@ -1,0 +1,1 @@
+"""Blueprints: tracking, agent, merchant, api, auth, main (landing and health)."""

@@ -1,0 +1,66 @@
+"""GET/POST /login and POST /logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.blueprints.auth import bp
+from portal.blueprints.auth.forms import LoginForm
+from portal.extensions import db, limiter
+from portal.models import User
+from portal.services.merchants import authenticate_user, end_user_sessions
+
+LOGIN_FAILED = "Email or password is incorrect."
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site ("/agent/"), else None: no open redirects."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def home_for(user: User) -> str:
+    return url_for("merchant.index") if user.can_manage else url_for("agent.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate_user(form.email.data, form.password.data)
+        if user is not None:
+            # A fresh session on sign-in: nothing from before survives (session fixation).
+            session.clear()
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or home_for(user), code=303)
+        db.session.rollback()
+        form.form_errors.append(LOGIN_FAILED)
+        return _login_page(form, 422)
+    return _login_page(form, 422 if form.errors else 200)
+
+
+def _login_page(form: LoginForm, status: int):
+    next_path = safe_next(request.args.get("next"))
+    return render_template("auth/login.html", form=form, next_path=next_path), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    end_user_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You've been signed out.", "info")
+    return redirect(url_for("auth.login"), code=303)

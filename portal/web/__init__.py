@@ -1,0 +1,1 @@
+"""Shared web helpers: rendering, security headers, error handlers, locale selection."""
