@@ -1,0 +1,48 @@
+# Porchlight: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX_VERSION := 2.0.8
+HTMX_SHA256 := 22283ef68cb7545914f0a88a1bdedc7256a703d1d580c1d255217d0a50d31313
+PYTEST_WORKERS ?= 3
+
+.PHONY: run test install lint format chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+# htmx 2.x from the npm registry, pinned and checked, served from our own origin.
+static/vendor/htmx.min.js:
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch htmx $(HTMX_VERSION)"; exit 1; }
+	@mkdir -p static/vendor
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null 2>&1 \
+		&& tar xzf htmx.org-$(HTMX_VERSION).tgz \
+		&& echo "$(HTMX_SHA256)  package/dist/htmx.min.js" | sha256sum -c --quiet \
+		&& cp package/dist/htmx.min.js $(CURDIR)/static/vendor/htmx.min.js && rm -rf $$tmp
+
+install: $(VENV)/.installed static/vendor/htmx.min.js
+
+run: install
+	$(BIN)/python scripts/run_demo.py
+
+chromium: install
+	@scripts/find_chromium.sh >/dev/null
+
+test: install
+	PLAYWRIGHT_CHROMIUM_PATH="$$(scripts/find_chromium.sh)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) static/vendor test-artifacts .pytest_cache
