@@ -51,3 +51,49 @@ def test_the_periodic_tick_is_registered_every_minute(queued_app):
     for minute in (0, 17, 59):
         due = huey.read_periodic(datetime.datetime(2026, 11, 22, 10, minute))
         assert [task.name for task in due] == ["tick"]
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_worker_tick_queues_batches_that_poll_the_carrier(
+    make_app, emulator, queue_url, queue_name
+):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from carriers.emulator import make_tracking_number
+    from portal.database import utcnow
+    from portal.extensions import db
+    from portal.jobs.tasks import scheduled_tick
+    from portal.models import Shipment
+    from portal.services import merchants, orders
+
+    application = make_app(
+        QUEUE_URL=queue_url,
+        QUEUE_NAME=queue_name,
+        POLL_BATCH_SIZE="2",
+        CARRIER_UPS_BASE_URL=emulator.url,
+        CARRIER_UPS_CLIENT_ID="demo",
+        CARRIER_UPS_CLIENT_SECRET="demo",
+    )
+    huey = application.extensions["huey"]
+    started = utcnow() - timedelta(hours=3)
+    with application.app_context():
+        acme = merchants.create_merchant("acme", "Acme")
+        for seq in range(3):
+            number = make_tracking_number("ups", "normal", started, seq)
+            data = orders.OrderData(str(seq), shipments=[orders.ShipmentData(number, "ups")])
+            orders.create_order(acme, data)
+        db.session.commit()
+        assert scheduled_tick() == 3
+    try:
+        assert huey.pending_count() == 2  # batches of POLL_BATCH_SIZE, ids only
+        while task := huey.dequeue():
+            assert all(isinstance(shipment_id, int) for shipment_id in task.args[0])
+            huey.execute(task)
+        with application.app_context():
+            statuses = db.session.scalars(select(Shipment.status)).all()
+            assert statuses == ["delivered"] * 3
+            assert scheduled_tick() == 0  # nothing due any more
+    finally:
+        huey.flush()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from flask import current_app
 
 from portal.extensions import db
-from portal.services.polling import PollStats, batched, claim_due_shipments, poll_shipments
+from portal.services.polling import PollStats, claim_due_shipments, poll_shipments
 
 log = logging.getLogger(__name__)
 
@@ -19,22 +20,22 @@ def poll_batch(shipment_ids: list[int]) -> dict[str, int]:
     return {"polled": stats.polled, "events": stats.events, "failed": stats.failed}
 
 
+def claimed_batches() -> Iterator[list[int]]:
+    """Lease due shipments batch by batch (each lease committed) until none is due."""
+    while ids := claim_due_shipments(current_app.config["POLL_BATCH_SIZE"]):
+        db.session.commit()
+        yield ids
+    db.session.commit()
+
+
 def scheduled_tick() -> int:
     """Every minute: lease due shipments and queue one poll task per batch."""
     from portal.jobs import enqueue
 
     claimed = 0
-    batch_size = current_app.config["POLL_BATCH_SIZE"]
-    while True:
-        ids = claim_due_shipments(batch_size)
-        db.session.commit()
-        if not ids:
-            break
+    for ids in claimed_batches():
+        enqueue("poll_batch", ids)
         claimed += len(ids)
-        for chunk in batched(ids, batch_size):
-            enqueue("poll_batch", chunk)
-        if len(ids) < batch_size:
-            break
     if claimed:
         log.info("tick queued %d shipments", claimed)
     return claimed
@@ -43,12 +44,7 @@ def scheduled_tick() -> int:
 def run_tick_inline() -> PollStats:
     """`flask tick`: claim and poll in this process until nothing is due."""
     total = PollStats()
-    batch_size = current_app.config["POLL_BATCH_SIZE"]
-    while True:
-        ids = claim_due_shipments(batch_size)
-        db.session.commit()
-        if not ids:
-            break
+    for ids in claimed_batches():
         stats = poll_shipments(ids)
         stats.claimed = len(ids)
         db.session.commit()

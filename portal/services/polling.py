@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -125,11 +124,6 @@ def poll_shipments(shipment_ids: list[int]) -> PollStats:
             stats.failed += int(outcome.failed)
     record_carrier_usage(stats.requests, now.date())
     return stats
-
-
-def batched(ids: list[int], size: int) -> list[list[int]]:
-    iterator = iter(ids)
-    return list(iter(lambda: list(itertools.islice(iterator, size)), []))
 
 
 def quota_usage(day: date | None = None) -> dict[str, tuple[int, int | None]]:
