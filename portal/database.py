@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
@@ -11,6 +13,7 @@ from sqlalchemy.types import TypeDecorator
 from portal.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -73,3 +76,18 @@ def begin_write() -> None:
     if db.session().in_transaction():
         return
     db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def write_after_reads(work: Callable[[], T]) -> T:
+    """End the session's read transaction, run `work` in a writer transaction, and commit.
+
+    For requests that read first and write a little at the end (a page view, a key's
+    last use): on SQLite a read transaction that later writes can fail with SQLITE_BUSY
+    when another process wrote in between, whatever the busy timeout. Loaded objects are
+    expired afterwards.
+    """
+    db.session.rollback()
+    begin_write()
+    result = work()
+    db.session.commit()
+    return result

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from portal.database import utcnow
 from portal.extensions import db
 from portal.models import ApiKey, Merchant
 
@@ -34,15 +34,24 @@ def create_api_key(merchant: Merchant, name: str = "API key") -> tuple[ApiKey, s
     return api_key, raw_key
 
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def authenticate_api_key(raw_key: str) -> ApiKey | None:
-    """Return the live key matching `raw_key`, noting its use, or None."""
+    """Return the live (not revoked) key matching `raw_key`, or None."""
     if not raw_key.startswith(KEY_PREFIX):
         return None
     api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(raw_key)))
     if api_key is None or api_key.revoked_at is not None:
         return None
-    now = utcnow()
-    # Writing on every request would serialise API traffic; a minute's precision is plenty.
-    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:
-        api_key.last_used_at = now
     return api_key
+
+
+def needs_touch(api_key: ApiKey, now: datetime) -> bool:
+    """Whether last_used_at is stale: writing on every request would serialise API traffic."""
+    return api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION
+
+
+def touch_api_key(api_key_id: int, now: datetime) -> None:
+    """Record the key's use; flushes, the caller commits."""
+    db.session.execute(update(ApiKey).where(ApiKey.id == api_key_id).values(last_used_at=now))

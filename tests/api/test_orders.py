@@ -214,3 +214,29 @@ def test_add_shipment_to_unknown_order_is_404(api):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_key_use_is_recorded_on_reads_too_at_most_once_a_minute(client, db, acme):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from portal.models import ApiKey
+    from portal.services.api_keys import create_api_key
+
+    api_key, raw = create_api_key(acme)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    start = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        assert client.get("/api/v1/orders/1", headers=headers).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(ApiKey, api_key.id).last_used_at == start
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        client.get("/api/v1/orders/1", headers=headers)
+    db.session.expire_all()
+    assert db.session.get(ApiKey, api_key.id).last_used_at == start
+    with time_machine.travel(start + timedelta(minutes=2), tick=False):
+        client.get("/api/v1/orders/1", headers=headers)
+    db.session.expire_all()
+    assert db.session.get(ApiKey, api_key.id).last_used_at == start + timedelta(minutes=2)

@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from portal.blueprints.api import bp
 from portal.blueprints.api.schemas import OrderIn, ShipmentIn, field_errors
 from portal.blueprints.api.serializers import order_json, shipment_summary_json
-from portal.database import begin_write
+from portal.database import begin_write, utcnow, write_after_reads
 from portal.extensions import db
 from portal.models import Merchant
 from portal.services import orders
-from portal.services.api_keys import authenticate_api_key
+from portal.services.api_keys import authenticate_api_key, needs_touch, touch_api_key
 from portal.services.links import tracking_url
 from portal.web.errors import json_error
 
@@ -29,7 +29,10 @@ def api_key_required(view):
             response = json_error(401, "unauthorized", "A valid API key is required.")
             response.headers["WWW-Authenticate"] = 'Bearer realm="porchlight"'
             return response
-        g.merchant = db.session.get(Merchant, api_key.merchant_id)
+        api_key_id, merchant_id, now = api_key.id, api_key.merchant_id, utcnow()
+        if needs_touch(api_key, now):
+            write_after_reads(lambda: touch_api_key(api_key_id, now))
+        g.merchant = db.session.get(Merchant, merchant_id)
         return view(*args, **kwargs)
 
     return wrapper

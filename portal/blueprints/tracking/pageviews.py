@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.extensions import db
-from portal.models import Order, PageView
+from portal.models import PageView
 
 # Sources a shopper's link may claim; "agent" is set by the console, never by a query string.
 LINK_SOURCES = ("email", "sms", "lookup")
@@ -14,9 +14,9 @@ def page_view_source(raw: str | None) -> str:
     return raw if raw in LINK_SOURCES else "direct"
 
 
-def record_page_view(order: Order, source: str) -> PageView:
+def record_page_view(merchant_id: int, order_id: int, source: str) -> PageView:
     """Add a page view of the order; flushes, the caller commits."""
-    view = PageView(merchant_id=order.merchant_id, order_id=order.id, source=source)
+    view = PageView(merchant_id=merchant_id, order_id=order_id, source=source)
     db.session.add(view)
     db.session.flush()
     return view

@@ -7,7 +7,7 @@ from flask import abort, g, make_response, request
 from portal.blueprints.tracking import bp
 from portal.blueprints.tracking.pageviews import page_view_source, record_page_view
 from portal.blueprints.tracking.presenter import build_page
-from portal.extensions import db
+from portal.database import write_after_reads
 from portal.services.links import find_order_by_token
 from portal.services.merchants import get_by_slug_or_404
 from portal.web.rendering import render_page_or_partial
@@ -22,12 +22,13 @@ def order_page(merchant_slug: str, token: str):
     if order is None:
         abort(404)
     g.order_locale = order.customer_locale
-    if not request.htmx:
-        record_page_view(order, page_view_source(request.args.get("src")))
-        db.session.commit()
     response = render_page_or_partial(
         "tracking/page.html", "tracking/_status.html", merchant=merchant, page=build_page(order)
     )
+    if not request.htmx:
+        merchant_id, order_id = order.merchant_id, order.id
+        source = page_view_source(request.args.get("src"))
+        write_after_reads(lambda: record_page_view(merchant_id, order_id, source))
     # The token is the key to this page: keep it out of shared caches and search engines.
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
