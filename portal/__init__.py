@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     from portal.carrier_registry import init_carriers
     from portal.jobs import init_jobs
     from portal.services.merchants import load_user_session
+    from portal.services.quota import init_quota
     from portal.web.i18n import select_locale
     from portal.web.security import init_security
     from portal.web.templating import init_templating
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     init_carriers(app)
     init_jobs(app)
+    init_quota(app)
 
 
 def register_blueprints(app: Flask) -> None:

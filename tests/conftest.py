@@ -90,6 +90,16 @@ def _no_outside_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", _loopback_only)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Ids repeat across each test's fresh database: no in-process cache may outlive a test."""
+    from portal.services.estimates import clear_estimate_cache
+
+    clear_estimate_cache()
+    yield
+    clear_estimate_cache()
+
+
 # --- database ------------------------------------------------------------------------------
 
 

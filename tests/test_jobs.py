@@ -42,7 +42,7 @@ def test_tasks_run_inside_the_app_context(queued_app):
 
         result = enqueue("poll_batch", [])
     huey.execute(huey.dequeue())
-    assert result.get() == {"polled": 0, "events": 0, "failed": 0}
+    assert result.get() == {"polled": 0, "events": 0, "delayed": 0, "notified": 0, "failed": 0}
 
 
 @pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)

@@ -4,14 +4,22 @@ from portal.models.analytics import AgentNote, AuditLog, PageView
 from portal.models.feedback import Feedback
 from portal.models.merchant import ApiKey, Merchant, User
 from portal.models.notification import Notification
-from portal.models.order import Order, OrderItem, Shipment, TrackingEvent, TrackingLink
-from portal.models.polling import CarrierUsage
+from portal.models.order import (
+    Order,
+    OrderItem,
+    Shipment,
+    ShipmentChange,
+    TrackingEvent,
+    TrackingLink,
+)
+from portal.models.polling import CarrierRateWindow, CarrierUsage
 from portal.models.product import Product
 
 __all__ = [
     "AgentNote",
     "ApiKey",
     "AuditLog",
+    "CarrierRateWindow",
     "CarrierUsage",
     "Feedback",
     "Merchant",
@@ -21,6 +29,7 @@ __all__ = [
     "PageView",
     "Product",
     "Shipment",
+    "ShipmentChange",
     "TrackingEvent",
     "TrackingLink",
     "User",

@@ -204,3 +204,22 @@ class TrackingLink(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     order: Mapped[Order] = relationship(back_populates="links")
+
+
+class ShipmentChange(db.Model):
+    """A recorded status transition or delay change: the history agents and reports read."""
+
+    __tablename__ = "shipment_changes"
+    __table_args__ = (
+        Index("ix_shipment_changes_shipment", "shipment_id", "created_at"),
+        Index("ix_shipment_changes_merchant_time", "merchant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))  # status | delay
+    old_value: Mapped[str | None] = mapped_column(String(40))
+    new_value: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

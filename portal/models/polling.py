@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, String
+from sqlalchemy import BigInteger, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -15,4 +15,14 @@ class CarrierUsage(db.Model):
 
     carrier: Mapped[str] = mapped_column(String(20), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    requests: Mapped[int] = mapped_column(default=0)
+
+
+class CarrierRateWindow(db.Model):
+    """Requests sent to a carrier in one wall-clock second, when no Redis is there to count."""
+
+    __tablename__ = "carrier_rate_windows"
+
+    carrier: Mapped[str] = mapped_column(String(20), primary_key=True)
+    second: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     requests: Mapped[int] = mapped_column(default=0)

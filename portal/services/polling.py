@@ -1,25 +1,34 @@
-"""Claiming due shipments, polling their carriers and counting what it cost."""
+"""Claiming due shipments, polling their carriers within quota, and applying the answers."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
+from sqlalchemy.orm import joinedload
 
-from carriers import ErrorKind, TrackingResult
+from carriers import ErrorKind, TrackingResult, TrackingStatus
 from carriers.status import FINAL_STATUSES
 from portal.carrier_registry import carrier_for
 from portal.database import begin_write, utcnow
 from portal.extensions import db
-from portal.models import CarrierUsage, Shipment
-from portal.services.tracking import apply_tracking_result
+from portal.models import Order, Shipment
+from portal.services import quota
+from portal.services.tracking import apply_tracking_results
 
 LEASE = timedelta(minutes=5)
 FINAL = [status.value for status in FINAL_STATUSES]
+URGENT = [
+    TrackingStatus.OUT_FOR_DELIVERY.value,
+    TrackingStatus.EXCEPTION.value,
+    TrackingStatus.ATTEMPT_FAILED.value,
+    TrackingStatus.AVAILABLE_FOR_PICKUP.value,
+]
 
 
 @dataclass
@@ -39,99 +48,169 @@ class PollStats:
             self.requests[carrier] += count
 
 
-def claim_due_shipments(limit: int, now: datetime | None = None) -> list[int]:
-    """Lease up to `limit` due shipments to this worker and return their ids.
+def poll_priority(today: date):
+    """Where a short quota goes first: parcels on the van or in trouble, then those due today,
+    then new labels, then long-haul legs whose promise is days away (SPEC §7)."""
+    return case(
+        (Shipment.status.in_(URGENT), 0),
+        (Shipment.promised_date <= today, 1),
+        (Shipment.status.in_(["unknown", "pre_transit"]), 2),
+        (Shipment.promised_date.is_(None), 3),
+        else_=4,
+    )
 
+
+def claim_due_shipments(limit: int, now: datetime | None = None) -> dict[str, list[int]]:
+    """Lease up to `limit` due shipments to this worker; returns their ids by carrier.
+
+    Most important first, and never more per carrier than its daily quota has left.
     PostgreSQL skips rows other workers hold (FOR UPDATE SKIP LOCKED); SQLite takes the
     write lock up front. A crashed worker's shipments are due again once its lease ends.
     The caller commits.
     """
     now = now or utcnow()
     begin_write()
+    remaining = quota.remaining_today(now.date())
+    exhausted = [carrier for carrier, left in remaining.items() if left == 0]
     query = (
-        select(Shipment.id)
+        select(Shipment.id, Shipment.carrier)
         .where(
             Shipment.next_poll_at <= now,
             Shipment.status.not_in(FINAL),
             or_(Shipment.lease_until.is_(None), Shipment.lease_until < now),
         )
-        .order_by(Shipment.next_poll_at)
+        .order_by(poll_priority(now.date()), Shipment.next_poll_at)
         .limit(limit)
     )
+    if exhausted:
+        query = query.where(Shipment.carrier.not_in(exhausted))
     if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(query))
+        query = query.with_for_update(skip_locked=True, of=Shipment)
+    claimed: dict[str, list[int]] = defaultdict(list)
+    for shipment_id, carrier in db.session.execute(query):
+        left = remaining.get(carrier)
+        if left is not None and len(claimed[carrier]) >= left * carrier_for(carrier).max_batch:
+            continue  # what the quota can't pay for today stays due, in priority order
+        claimed[carrier].append(shipment_id)
+    ids = [shipment_id for group in claimed.values() for shipment_id in group]
     if ids:
         db.session.execute(
             update(Shipment).where(Shipment.id.in_(ids)).values(lease_until=now + LEASE)
         )
-    return ids
+    return dict(claimed)
 
 
-def _track_batch(carrier_code: str, numbers: list[str]) -> list[TrackingResult]:
-    return carrier_for(carrier_code).track(numbers)
+def _track_call(carrier_code: str, numbers: list[str]) -> list[TrackingResult]:
+    """One carrier call within the shared rate and daily quota; never raises."""
+    carrier = carrier_for(carrier_code)
+    try:
+        quota.wait_for_rate_slot(carrier_code)
+        quota.spend_daily(carrier_code, math.ceil(len(numbers) / carrier.max_batch), utcnow())
+    except quota.QuotaExhausted as exhausted:
+        return [
+            TrackingResult.failure(
+                number, ErrorKind.RATE_LIMITED, str(exhausted), exhausted.retry_after
+            )
+            for number in numbers
+        ]
+    return carrier.track(numbers)
 
 
-def record_carrier_usage(requests: dict[str, int], day: date) -> None:
-    """Add this batch's request counts to the shared per-day ledger."""
-    for carrier, count in requests.items():
-        usage = db.session.get(CarrierUsage, (carrier, day))
-        if usage is None:
-            db.session.add(CarrierUsage(carrier=carrier, day=day, requests=count))
-        else:
-            usage.requests = CarrierUsage.requests + count
-    db.session.flush()
+def load_for_polling(shipment_ids: list[int]) -> list[Shipment]:
+    """The shipments with what applying a result reads (order, merchant), in one query."""
+    return list(
+        db.session.scalars(
+            select(Shipment)
+            .where(Shipment.id.in_(shipment_ids))
+            .options(joinedload(Shipment.order).joinedload(Order.merchant))
+        )
+    )
 
 
 def poll_shipments(shipment_ids: list[int]) -> PollStats:
-    """Poll the given shipments' carriers and apply every answer; the caller commits."""
-    stats = PollStats()
-    shipments = list(db.session.scalars(select(Shipment).where(Shipment.id.in_(shipment_ids))))
-    by_carrier: dict[str, list[Shipment]] = defaultdict(list)
-    for shipment in shipments:
-        by_carrier[shipment.carrier].append(shipment)
+    """Poll the given shipments' carriers and apply every answer; the caller commits.
 
+    The carrier calls happen outside any transaction (other workers write meanwhile);
+    the answers are applied in one writer transaction.
+    """
+    stats = PollStats()
+    targets = db.session.execute(
+        select(Shipment.id, Shipment.carrier, Shipment.tracking_number).where(
+            Shipment.id.in_(shipment_ids)
+        )
+    ).all()
+    db.session.rollback()
+    by_carrier: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for shipment_id, carrier, number in targets:
+        by_carrier[carrier].append((shipment_id, number))
     calls = []
     for code, group in by_carrier.items():
         size = carrier_for(code).max_batch
-        for start in range(0, len(group), size):
-            calls.append((code, group[start : start + size]))
+        calls.extend((code, group[start : start + size]) for start in range(0, len(group), size))
 
-    workers = max(1, min(current_app.config["POLL_CONCURRENCY"], len(calls)))
     app = current_app._get_current_object()
+    workers = max(1, min(app.config["POLL_CONCURRENCY"], len(calls)))
 
     def run(call):
         code, batch = call
         with app.app_context():
-            return _track_batch(code, [shipment.tracking_number for shipment in batch])
+            return _track_call(code, [number for _, number in batch])
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         answers = list(pool.map(run, calls))
 
-    now = utcnow()
-    for (code, batch), results in zip(calls, answers, strict=True):
+    results: dict[int, TrackingResult] = {}
+    for (code, batch), call_results in zip(calls, answers, strict=True):
         stats.requests[code] += 1
-        by_number = {result.tracking_number: result for result in results}
-        for shipment in batch:
-            result = by_number.get(shipment.tracking_number) or TrackingResult.failure(
-                shipment.tracking_number,
-                ErrorKind.PARSE,
-                "the carrier's answer left this number out",
+        by_number = {result.tracking_number: result for result in call_results}
+        for shipment_id, number in batch:
+            results[shipment_id] = by_number.get(number) or TrackingResult.failure(
+                number, ErrorKind.PARSE, "the carrier's answer left it out"
             )
-            outcome = apply_tracking_result(shipment, result, now)
-            stats.polled += 1
-            stats.events += outcome.new_events
-            stats.failed += int(outcome.failed)
-    record_carrier_usage(stats.requests, now.date())
+    begin_write()
+    pairs = [(shipment, results[shipment.id]) for shipment in load_for_polling(list(results))]
+    for outcome in apply_tracking_results(pairs, utcnow()):
+        stats.polled += 1
+        stats.events += outcome.new_events
+        stats.failed += int(outcome.failed)
+        stats.delayed += int(outcome.delayed_now)
+        stats.notified += outcome.notifications
     return stats
 
 
 def quota_usage(day: date | None = None) -> dict[str, tuple[int, int | None]]:
     """Requests spent today per carrier, with the configured daily quota (None: unlimited)."""
     day = day or utcnow().date()
-    used = {
-        usage.carrier: usage.requests
-        for usage in db.session.scalars(select(CarrierUsage).where(CarrierUsage.day == day))
+    used = quota.usage_today(day)
+    return {
+        code: (used.get(code, 0), quota.carrier_limits(code)[1])
+        for code in current_app.config["CARRIERS"]
     }
-    carriers = current_app.config["CARRIERS"]
-    return {code: (used.get(code, 0), carriers[code]["daily_quota"]) for code in carriers}
+
+
+REFRESH_MIN_INTERVAL = timedelta(minutes=1)
+
+
+class RefreshRefused(Exception):
+    """The shipment cannot be refreshed right now; the message says why in plain words."""
+
+
+def lease_for_refresh(shipment: Shipment, now: datetime) -> None:
+    """Lease one shipment for an immediate poll, at most once a minute; the caller commits.
+
+    Raises RefreshRefused when it was polled in the last minute or a worker holds it.
+    """
+    if shipment.is_final:
+        raise RefreshRefused("Tracking has stopped for this shipment.")
+    if shipment.last_polled_at and now - shipment.last_polled_at < REFRESH_MIN_INTERVAL:
+        raise RefreshRefused("It was checked with the carrier less than a minute ago.")
+    leased = db.session.execute(
+        update(Shipment)
+        .where(
+            Shipment.id == shipment.id,
+            or_(Shipment.lease_until.is_(None), Shipment.lease_until < now),
+        )
+        .values(lease_until=now + LEASE)
+    )
+    if leased.rowcount != 1:
+        raise RefreshRefused("A worker is checking it with the carrier right now.")

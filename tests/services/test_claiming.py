@@ -27,7 +27,7 @@ def test_concurrent_claimers_get_disjoint_shipments(app, db, make_merchant, make
             with app.app_context():
                 start.wait()
                 for _ in range(5):
-                    ids = claim_due_shipments(limit=5)
+                    ids = sum(claim_due_shipments(limit=5).values(), [])
                     db.session.commit()
                     claimed.append(ids)
                 db.session.remove()
@@ -46,13 +46,13 @@ def test_concurrent_claimers_get_disjoint_shipments(app, db, make_merchant, make
 
 def test_expired_lease_makes_a_shipment_due_again(db, make_merchant, make_order):
     seed_shipments(db, make_merchant, make_order, 3)
-    first = claim_due_shipments(limit=10)
+    first = claim_due_shipments(limit=10)["ups"]
     db.session.commit()
     assert len(first) == 3
-    assert claim_due_shipments(limit=10) == []
+    assert claim_due_shipments(limit=10) == {}
     db.session.commit()
     later = utcnow() + LEASE + timedelta(seconds=1)
-    assert sorted(claim_due_shipments(limit=10, now=later)) == sorted(first)
+    assert sorted(claim_due_shipments(limit=10, now=later)["ups"]) == sorted(first)
     db.session.commit()
 
 
@@ -62,5 +62,5 @@ def test_final_and_future_shipments_are_not_claimed(db, make_merchant, make_orde
     a.status = "expired"
     b.next_poll_at = utcnow() + timedelta(hours=1)
     db.session.commit()
-    assert claim_due_shipments(limit=10) == [c.id]
+    assert claim_due_shipments(limit=10) == {"ups": [c.id]}
     db.session.commit()
