@@ -15,6 +15,7 @@ from carriers.parsing import (
     country_code,
     destination_tz,
     newest_first,
+    parse_iso_date,
     parse_iso_datetime,
     text,
 )
@@ -38,6 +39,8 @@ _RETURNED = (
     "return to shipper",
     "being returned",
     "returned to the sender",
+    "returning to sender",
+    "returning to shipper",
 )
 _REFINE: dict[S, tuple[tuple[tuple[str, ...], S], ...]] = {
     S.IN_TRANSIT: (
@@ -52,7 +55,7 @@ _REFINE: dict[S, tuple[tuple[tuple[str, ...], S], ...]] = {
     ),
     S.DELIVERED: ((_RETURNED, S.RETURNED),),
     S.EXCEPTION: (
-        (("cancelled", "canceled"), S.CANCELLED),
+        (("cancelled", "canceled", "voided"), S.CANCELLED),
         (_RETURNED, S.RETURNED),
         (("delivery attempt", "could not be delivered", "recipient not home", "not available"),
          S.ATTEMPT_FAILED),
@@ -115,7 +118,11 @@ def _estimate(shipment: dict, tz) -> EstimatedDelivery | None:
     eta = parse_iso_datetime(shipment.get("estimatedTimeOfDelivery"), tz)
     if start or end:
         return EstimatedDelivery((start or end).date(), start, end)  # type: ignore[union-attr]
-    return EstimatedDelivery(eta.date()) if eta else None
+    # DHL's single estimate is a time the shipment should arrive by: the window's end.
+    if eta is not None:
+        return EstimatedDelivery(eta.date(), None, eta)
+    day = parse_iso_date(shipment.get("estimatedTimeOfDelivery"))
+    return EstimatedDelivery(day) if day else None
 
 
 def parse_shipment(number: str, shipment: dict) -> TrackingResult:

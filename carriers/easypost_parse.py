@@ -135,7 +135,7 @@ def parse_tracker(number: str, tracker: dict) -> TrackingResult:
         service=text(as_dict(tracker.get("carrier_detail")).get("service")),
         piece_count=None,
         events=tuple(events),
-        carrier_delay=None if finished else delay or current_delay(status, newest_message),
+        carrier_delay=None if finished else current_delay(status, newest_message) or delay,
     )
 
 

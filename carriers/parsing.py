@@ -29,6 +29,8 @@ def as_list(value: Any) -> list[dict]:
 
 def text(value: Any) -> str | None:
     """Return a stripped non-empty string (numbers stringified), else None."""
+    if type(value) is str:  # the common case first: parsers call this for every field
+        return value.strip() or None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     try:

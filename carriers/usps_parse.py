@@ -67,6 +67,13 @@ _WORDING: tuple[tuple[str, S], ...] = (
     ("delivered", S.DELIVERED),
     ("label created", S.PRE_TRANSIT),
     ("pre-shipment", S.PRE_TRANSIT),
+    ("arriving late", S.IN_TRANSIT),
+    ("exception", S.EXCEPTION),
+    ("delay", S.EXCEPTION),
+    ("in transit", S.IN_TRANSIT),
+    ("in possession", S.IN_TRANSIT),
+    ("arrived at", S.IN_TRANSIT),
+    ("departed", S.IN_TRANSIT),
 )
 # Alerts that are still moving, only late: in transit with a carrier delay.
 _LATE_WORDING = ("arriving late", "running late", "delayed", "delay")

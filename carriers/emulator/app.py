@@ -1,4 +1,4 @@
-"""The emulator's Flask app: carrier paths at the root, admin under /_emulator/."""
+"""The emulator's Flask app: carrier and Twilio paths at the root, admin under /_emulator/."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from carriers.emulator import ups
+from carriers.emulator import dhl, easypost, fedex, twilio, ups, usps, webhooks
+from carriers.emulator.numbers import CODECS
 from carriers.emulator.scenarios import SCENARIOS, make_tracking_number
 from carriers.emulator.state import FAULT_MODES, EmulatorState, FaultPlan
 
@@ -20,8 +21,18 @@ def create_emulator_app(speed: float = 60.0) -> Flask:
     """Return the emulator app; scenarios run `speed` times faster than real time."""
     app = Flask("carriers.emulator")
     app.extensions["porchlight_emulator"] = EmulatorState(speed)
-    app.register_blueprint(ups.bp)
-    app.register_blueprint(admin)
+    for blueprint in (
+        ups.bp,
+        fedex.bp,
+        usps.bp,
+        dhl.bp,
+        easypost.bp,
+        twilio.bp,
+        admin,
+        webhooks.admin,
+        twilio.admin,
+    ):
+        app.register_blueprint(blueprint)
 
     @app.before_request
     def count_request() -> None:
@@ -44,7 +55,7 @@ def index():
         scenarios={
             name: {
                 "summary": scenario.summary,
-                "example_ups": make_tracking_number("ups", name, now, 0),
+                **{f"example_{code}": make_tracking_number(code, name, now, 0) for code in CODECS},
             }
             for name, scenario in SCENARIOS.items()
         },
@@ -77,6 +88,7 @@ def set_faults():
             count,
             float(body.get("retry_after", 30.0)),
             float(body.get("delay", 5.0)),
+            str(body["carrier"]) if body.get("carrier") else None,
         )
     except (TypeError, ValueError):
         return jsonify(error="count, retry_after and delay must be numbers"), 400
@@ -109,6 +121,7 @@ class RunningEmulator:
         return f"http://{self.server.host}:{self.server.port}"
 
     def stop(self) -> None:
+        self.app.extensions["porchlight_emulator"].webhook_stop.set()
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

@@ -249,23 +249,27 @@ def make_tracking_number(carrier: str, scenario: str, started_at: datetime, seq:
     """Return a check-digit-valid number for `carrier` that replays `scenario` from
     `started_at` (kept to the minute); `seq` (0–99) tells apart numbers of the same minute.
 
-    Raises KeyError for an unknown scenario and ValueError for a carrier without an
-    emulator number format, a naive started_at or seq out of range.
+    The layouts per carrier are in the emulator's README. Raises KeyError for an unknown
+    scenario and ValueError for a carrier without an emulator number format, a naive
+    started_at or seq out of range.
     """
     if scenario not in SCENARIOS:
         raise KeyError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
-    if carrier.lower() != "ups":
-        raise ValueError(f"the emulator has no number format for carrier {carrier!r} yet")
-    return numbers.encode_ups(SCENARIOS[scenario].index, started_at, seq)
+    codec = numbers.CODECS.get(carrier.lower())
+    if codec is None:
+        raise ValueError(f"the emulator has no number format for carrier {carrier!r}")
+    return codec[0](SCENARIOS[scenario].index, started_at, seq)
 
 
 def decode_tracking_number(
     carrier: str, number: str, now: datetime | None = None
 ) -> tuple[str, datetime, int] | None:
-    """Return (scenario name, started_at in UTC, seq) for an emulator number, else None."""
-    if carrier.lower() != "ups":
+    """Return (scenario name, started_at in UTC, seq) for an emulator number of `carrier`,
+    else None (another carrier's layout, a bad check digit, an unknown scenario)."""
+    codec = numbers.CODECS.get(carrier.lower())
+    if codec is None:
         return None
-    decoded = numbers.decode_ups(number, now or datetime.now(UTC))
+    decoded = codec[1](number, now or datetime.now(UTC))
     if decoded is None or decoded[0] not in _BY_INDEX:
         return None
     index, started_at, seq = decoded

@@ -6,22 +6,10 @@ import re
 import time
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from carriers.emulator.scenarios import (
-    SCENARIOS,
-    StepKind,
-    TimedStep,
-    Timeline,
-    decode_tracking_number,
-    timeline,
-)
-from carriers.emulator.state import (
-    NUMBER_FAULT_DELAY,
-    NUMBER_FAULT_RETRY_AFTER,
-    EmulatorState,
-    FaultPlan,
-)
+from carriers.emulator import common
+from carriers.emulator.scenarios import StepKind, TimedStep, Timeline
 
 bp = Blueprint("emulator_ups", __name__)
 
@@ -71,14 +59,11 @@ _SERVICES = {
     "two_day": {"code": "002", "levelCode": "2DA", "description": "UPS 2nd Day Air®"},
 }
 _VALID_NUMBER = re.compile(r"^[0-9A-Z]{7,34}$")
+_MALFORMED = '{"trackResponse": {"shipment": [{"inquiryNumber": '
 
 
 def _errors(status: int, code: str, message: str) -> tuple[Response, int]:
     return jsonify({"response": {"errors": [{"code": code, "message": message}]}}), status
-
-
-def _state() -> EmulatorState:
-    return current_app.extensions["porchlight_emulator"]
 
 
 @bp.post("/security/v1/oauth/token")
@@ -93,7 +78,7 @@ def token():
         token_type="Bearer",
         issued_at=str(issued),
         client_id=auth.username,
-        access_token=_state().issue_token(float(TOKEN_LIFETIME)),
+        access_token=common.state().issue_token(float(TOKEN_LIFETIME)),
         scope="",
         expires_in=TOKEN_LIFETIME,
         refresh_count="0",
@@ -103,47 +88,29 @@ def token():
 
 @bp.get("/api/track/v1/details/<inquiry_number>")
 def track(inquiry_number: str):
-    state = _state()
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or not state.token_valid(header[7:]):
+    """Answer one number in UPS's trackResponse shape (TW0001 when not found)."""
+    if not common.bearer_ok():
         return _errors(401, "250002", "Invalid Authentication Information.")
-    fault = state.take_fault()
-    if fault is not None and (answer := _fault_answer(fault)) is not None:
+    if (answer := common.global_fault("ups", _fault_error, _MALFORMED)) is not None:
         return answer
     number = inquiry_number.replace(" ", "").upper()
     if not _VALID_NUMBER.match(number):
         return _errors(400, "TV1002", "Invalid inquiry number")
     now = datetime.now(UTC)
-    decoded = decode_tracking_number("ups", number, now)
-    if decoded is None:
+    match = common.find_scenario("ups", number, now)
+    if match is None:
         return _not_found(number)
-    scenario = SCENARIOS[decoded[0]]
-    if scenario.fault and (answer := _fault_answer(_number_fault(scenario.fault))) is not None:
+    if (answer := common.scenario_fault(match[0], _fault_error, _MALFORMED)) is not None:
         return answer
-    seen = timeline(scenario, decoded[1], state.speed, now)
+    seen = common.seen(*match, now)
     if not seen.events:
         return _not_found(number)
     return jsonify({"trackResponse": {"shipment": [_shipment(number, seen)]}})
 
 
-def _number_fault(mode: str) -> FaultPlan:
-    return FaultPlan(mode, None, NUMBER_FAULT_RETRY_AFTER, NUMBER_FAULT_DELAY)
-
-
-def _fault_answer(fault: FaultPlan) -> tuple[Response, int] | Response | None:
-    if fault.mode == "500":
-        return _errors(500, "9999", "Internal Server Error")
-    if fault.mode == "429":
-        answer, status = _errors(429, "10429", "Too Many Requests")
-        answer.headers["Retry-After"] = f"{fault.retry_after:g}"
-        return answer, status
-    if fault.mode == "malformed":
-        return Response(
-            '{"trackResponse": {"shipment": [{"inquiryNumber": ', 200, mimetype="application/json"
-        )
-    if fault.mode == "slow":
-        time.sleep(fault.delay)
-    return None
+def _fault_error(status: int, code: str, message: str) -> Response:
+    answer, _ = _errors(status, {500: "9999", 429: "10429"}.get(status, code), message)
+    return answer
 
 
 def _not_found(number: str):

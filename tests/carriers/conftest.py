@@ -40,3 +40,25 @@ def recorded():
         return json.loads((FIXTURES / carrier / f"{case}.json").read_text(encoding="utf-8"))
 
     return load
+
+
+@pytest.fixture
+def make_carrier(emulator, sleeps):
+    """Return a builder of any carrier's adapter pointed at the emulator (demo credentials),
+    recording its sleeps; adapters are closed after the test."""
+    built = []
+
+    def build(code: str, **http_options):
+        settings = {"base_url": emulator.url}
+        if code in ("dhl", "easypost"):
+            settings["api_key"] = "demo"
+        else:
+            settings.update(client_id="demo", client_secret="demo")
+        http_options.setdefault("read_timeout", 2.0)
+        carrier = get_carrier(code, settings, sleep=sleeps.append, **http_options)
+        built.append(carrier)
+        return carrier
+
+    yield build
+    for carrier in built:
+        carrier.http.close()

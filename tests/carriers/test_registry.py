@@ -66,7 +66,7 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError):
         make_tracking_number("ups", "normal", now.replace(tzinfo=None), 0)
     with pytest.raises(ValueError):
-        make_tracking_number("dhl", "normal", now, 0)
+        make_tracking_number("pigeon", "normal", now, 0)
 
 
 def test_numbers_that_are_not_the_emulators_do_not_decode():

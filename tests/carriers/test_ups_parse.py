@@ -326,3 +326,10 @@ def test_a_second_401_after_refreshing_the_token_is_an_auth_failure(carrier):
         "token",
         "1Z5R89390357567127",
     ]
+
+
+def test_weather_exception_reports_a_carrier_delay(carrier, recorded):
+    assert parse(carrier, recorded, "exception").carrier_delay == "Weather delay"
+    assert parse(carrier, recorded, "in_transit_window").carrier_delay is None
+    assert parse(carrier, recorded, "failed_attempt").carrier_delay is None
+    assert parse(carrier, recorded, "delivered_signature").carrier_delay is None
