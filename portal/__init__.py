@@ -74,12 +74,15 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.agent import bp as agent_bp
     from portal.blueprints.api import bp as api_bp
     from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.hooks import bp as hooks_bp
     from portal.blueprints.main import bp as main_bp
     from portal.blueprints.merchant import bp as merchant_bp
     from portal.blueprints.tracking import bp as tracking_bp
 
     csrf.exempt(api_bp)
-    for blueprint in (main_bp, auth_bp, api_bp, agent_bp, merchant_bp, tracking_bp):
+    csrf.exempt(hooks_bp)
+    blueprints = (main_bp, auth_bp, api_bp, hooks_bp, agent_bp, merchant_bp, tracking_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
