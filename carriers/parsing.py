@@ -49,15 +49,6 @@ def plain_text(value: Any) -> str | None:
     return text(" ".join(html.unescape(_TAG.sub("", raw)).split()))
 
 
-def truthy(value: Any) -> bool:
-    """Return True for true, 1, "true", "yes", "y", "1" (carriers send booleans as strings)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value == 1
-    return (text(value) or "").lower() in ("true", "yes", "y", "1")
-
-
 def count(value: Any) -> int | None:
     """Return a small non-negative integer from a number or numeric string, else None."""
     raw = text(value)

@@ -20,14 +20,19 @@ DEMO_LOGINS = (
     ("owner", "owner@acme.test", "acme-owner-demo"),
     ("agent", "agent@acme.test", "acme-agent-demo"),
 )
-# Scenario and how many minutes ago (real time) its timeline started: at 60x speed this
-# spreads the demo over every stage, and the younger ones move while you watch.
+# Carrier, scenario and how many minutes ago (real time) its timeline started: at 60x
+# speed this spreads the demo over every stage, and the younger ones move while you watch.
+# The stale one started days ago so that its silence is long enough to be noticed.
 DEMO_TIMELINES = (
-    ("normal", 2), ("normal", 15), ("normal", 40), ("normal", 65), ("normal", 240),
-    ("late", 30), ("late", 200), ("exception_recovery", 25), ("exception_recovery", 180),
-    ("failed_attempt_pickup", 70), ("failed_attempt_pickup", 150), ("stale", 60),
-    ("returned", 300), ("never_found", 10),
+    ("ups", "normal", 2), ("fedex", "normal", 15), ("usps", "normal", 40),
+    ("dhl", "normal", 65), ("easypost", "normal", 240), ("ups", "late", 30),
+    ("fedex", "late", 200), ("usps", "exception_recovery", 25),
+    ("dhl", "exception_recovery", 180), ("easypost", "failed_attempt_pickup", 70),
+    ("ups", "failed_attempt_pickup", 150), ("fedex", "stale", 4 * 24 * 60),
+    ("usps", "returned", 300), ("dhl", "never_found", 10), ("ups", "rescheduled", 50),
+    ("fedex", "voided", 8),
 )  # fmt: skip
+SPLIT_EVERY = 6  # every sixth order ships in two packages
 CUSTOMERS = (
     ("Maya Patel", "Rochester", "NY", "14604"),
     ("Daniel Okafor", "Denver", "CO", "80202"),
@@ -108,15 +113,28 @@ def seed_demo(order_count: int):
         )
     now = utcnow()
     for index in range(order_count):
-        scenario, minutes_ago = DEMO_TIMELINES[index % len(DEMO_TIMELINES)]
+        carrier, scenario, minutes_ago = DEMO_TIMELINES[index % len(DEMO_TIMELINES)]
         started_at = now - timedelta(minutes=minutes_ago + rng.randint(0, 5))
         name, city, region, postal = CUSTOMERS[index % len(CUSTOMERS)]
-        picked = rng.sample(CATALOGUE, k=rng.randint(1, 3))
+        split = index % SPLIT_EVERY == SPLIT_EVERY - 1
+        picked = rng.sample(CATALOGUE, k=rng.randint(2, 3) if split else rng.randint(1, 3))
         items = [
             orders.ItemData(name=p[1], sku=p[0], quantity=rng.randint(1, 2), price=Decimal(p[3]))
             for p in picked
         ]
-        number = make_tracking_number("ups", scenario, started_at, index)
+        skus = [item.sku for item in items]
+        shipments = [
+            orders.ShipmentData(
+                make_tracking_number(carrier, scenario, started_at, index % 100),
+                carrier,
+                skus[:1] if split else skus,
+            )
+        ]
+        if split:  # the rest follows a little later with UPS
+            later = make_tracking_number(
+                "ups", "normal", started_at + timedelta(minutes=20), index % 100
+            )
+            shipments.append(orders.ShipmentData(later, "ups", skus[1:]))
         orders.create_order(
             merchant,
             orders.OrderData(
@@ -135,7 +153,7 @@ def seed_demo(order_count: int):
                 ship_postal_code=postal,
                 ship_country="US",
                 items=items,
-                shipments=[orders.ShipmentData(number, "ups", [item.sku for item in items])],
+                shipments=shipments,
             ),
         )
     db.session.flush()

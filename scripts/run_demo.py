@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -47,6 +48,25 @@ def wait_for(url: str, seconds: float = 20) -> bool:
     return False
 
 
+def register_easypost_webhook(env: dict[str, str]) -> None:
+    """Have the emulator push EasyPost tracker updates to us, as EasyPost would."""
+    if not wait_for(f"{EMULATOR}/_emulator/"):
+        return
+    body = json.dumps(
+        {
+            "url": f"http://{WEB}/hooks/carriers/easypost",
+            "secret": env["CARRIER_EASYPOST_WEBHOOK_SECRET"],
+            "interval": 30,
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"{EMULATOR}/_emulator/easypost/webhooks",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=5).close()
+
+
 def main() -> int:
     env = demo_environment()
     os.chdir(ROOT)
@@ -81,6 +101,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
     try:
         wait_for(f"http://{WEB}/healthz")
+        register_easypost_webhook(env)
         print(
             "\n"
             "  Porchlight is running\n"

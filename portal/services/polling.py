@@ -100,12 +100,29 @@ def claim_due_shipments(limit: int, now: datetime | None = None) -> dict[str, li
     return dict(claimed)
 
 
-def _track_call(carrier_code: str, numbers: list[str]) -> list[TrackingResult]:
+def _reserve_calls(calls: list[tuple[str, list]]) -> set[str]:
+    """Reserve every call of each carrier from today's quota at once (two statements per
+    carrier, not per call); returns the carriers whose calls are all paid for."""
+    wanted: dict[str, int] = defaultdict(int)
+    for code, _ in calls:
+        wanted[code] += 1
+    paid = set()
+    for code, count in wanted.items():
+        try:
+            quota.spend_daily(code, count, utcnow())
+            paid.add(code)
+        except quota.QuotaExhausted:
+            pass  # nearly spent: each call reserves its own, so what is left still goes out
+    return paid
+
+
+def _track_call(carrier_code: str, numbers: list[str], paid: bool) -> list[TrackingResult]:
     """One carrier call within the shared rate and daily quota; never raises."""
     carrier = carrier_for(carrier_code)
     try:
         quota.wait_for_rate_slot(carrier_code)
-        quota.spend_daily(carrier_code, math.ceil(len(numbers) / carrier.max_batch), utcnow())
+        if not paid:
+            quota.spend_daily(carrier_code, math.ceil(len(numbers) / carrier.max_batch), utcnow())
     except quota.QuotaExhausted as exhausted:
         return [
             TrackingResult.failure(
@@ -150,11 +167,12 @@ def poll_shipments(shipment_ids: list[int]) -> PollStats:
 
     app = current_app._get_current_object()
     workers = max(1, min(app.config["POLL_CONCURRENCY"], len(calls)))
+    paid = _reserve_calls(calls)
 
     def run(call):
         code, batch = call
         with app.app_context():
-            return _track_call(code, [number for _, number in batch])
+            return _track_call(code, [number for _, number in batch], code in paid)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         answers = list(pool.map(run, calls))

@@ -110,12 +110,56 @@ def test_field_errors_use_dotted_paths(api):
     assert api("GET", "/orders/1042").status_code == 404  # nothing was stored
 
 
-def test_missing_carrier_is_named(api):
+def test_without_carrier_the_one_detected_carrier_is_taken(api):
+    body = {**ORDER, "shipments": [{"tracking_number": "1z999aa1-0123456784"}]}
+    response = api("POST", "/orders", json=body)
+    assert response.status_code == 201, response.json
+    assert response.json["shipments"][0]["carrier"] == "ups"
+    assert response.json["shipments"][0]["tracking_number"] == "1Z999AA10123456784"
+
+
+def test_without_carrier_a_usps_number_drops_its_routing_prefix(api):
+    from carriers.emulator import make_tracking_number
+    from portal.database import utcnow
+
+    number = make_tracking_number("usps", "normal", utcnow(), 1)
+    body = {**ORDER, "shipments": [{"tracking_number": f"42014604{number}"}]}
+    response = api("POST", "/orders", json=body)
+    assert response.status_code == 201, response.json
+    assert response.json["shipments"][0] == {
+        **response.json["shipments"][0],
+        "carrier": "usps",
+        "tracking_number": number,
+    }
+
+
+def test_without_carrier_an_unrecognised_number_is_named(api):
+    body = {**ORDER, "shipments": [{"tracking_number": "1Z999AA10123456785"}]}  # bad check digit
+    response = api("POST", "/orders", json=body)
+    assert response.status_code == 422
+    assert response.json["error"]["fields"] == {
+        "shipments.0.carrier": "is required: the tracking number matches no carrier we know"
+    }
+
+
+def test_without_carrier_an_ambiguous_number_lists_the_candidates(api, monkeypatch):
+    # carriers.md's rules as implemented never overlap for real numbers, so the
+    # ambiguous case is made by substituting what detection answers.
+    from carriers.detect import Candidate
+    from portal.blueprints.api import schemas
+
+    both = [
+        Candidate("fedex", "fedex_express_12", "123456789012"),
+        Candidate("dhl", "dhl_express", "123456789012"),
+    ]
+    monkeypatch.setattr(schemas, "detect", lambda number: both)
     response = api(
-        "POST", "/orders", json={**ORDER, "shipments": [{"tracking_number": "1Z999AA10123456784"}]}
+        "POST", "/orders", json={**ORDER, "shipments": [{"tracking_number": "123456789012"}]}
     )
     assert response.status_code == 422
-    assert "shipments.0" in response.json["error"]["fields"]
+    assert response.json["error"]["fields"] == {
+        "shipments.0.carrier": "is ambiguous for this tracking number: one of fedex, dhl"
+    }
 
 
 def test_invalid_phone_is_named(api):

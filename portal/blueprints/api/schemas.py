@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 import carriers
+from carriers.detect import detect
 from portal.services.orders import normalise_phone, normalise_tracking_number
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -112,9 +113,22 @@ class ShipmentIn(_Body):
         return code
 
     @model_validator(mode="after")
-    def carrier_given(self) -> ShipmentIn:
-        if self.carrier is None:
-            raise ValueError("carrier is required")
+    def carrier_known_or_detected(self) -> ShipmentIn:
+        """Without a carrier, take the one carrier whose number rule holds (SPEC §7)."""
+        if self.carrier is not None:
+            return self
+        candidates = detect(self.tracking_number)
+        found = list(dict.fromkeys(candidate.carrier for candidate in candidates))
+        if not found:
+            raise _FieldError(
+                "carrier", "is required: the tracking number matches no carrier we know"
+            )
+        if len(found) > 1:
+            raise _FieldError(
+                "carrier", f"is ambiguous for this tracking number: one of {', '.join(found)}"
+            )
+        self.carrier = found[0]
+        self.tracking_number = candidates[0].number
         return self
 
 
@@ -174,7 +188,9 @@ def field_errors(error: ValidationError) -> dict[str, str]:
         message = item["msg"].removeprefix("Value error, ")
         context_error = item.get("ctx", {}).get("error")
         if isinstance(context_error, _FieldError):
-            location, message = context_error.path.split("."), str(context_error)
+            # A model-level check names its field relative to where the model sits.
+            location = [*location, *context_error.path.split(".")]
+            message = str(context_error)
         if item["type"] == "extra_forbidden":
             message = "is not a known field"
         fields.setdefault(".".join(location) or "body", message)
