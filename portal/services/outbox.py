@@ -104,19 +104,20 @@ def queue_notifications(
             if recipient is None:
                 continue
             key = dedupe_key(request, channel)
-            candidates[key] = Notification(
-                merchant_id=request.order.merchant_id,
-                order_id=request.order.id,
-                shipment_id=request.shipment.id if request.shipment else None,
-                trigger=request.trigger,
-                channel=channel,
-                recipient=recipient,
-                dedupe_key=key,
-                status="pending",
-                context=request.context,
-                next_attempt_at=now,
-                created_at=now,
-            )
+            candidates[key] = {
+                "merchant_id": request.order.merchant_id,
+                "order_id": request.order.id,
+                "shipment_id": request.shipment.id if request.shipment else None,
+                "trigger": request.trigger,
+                "channel": channel,
+                "recipient": recipient,
+                "dedupe_key": key,
+                "status": "pending",
+                "context": request.context,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
     if not candidates:
         return []
     existing = set(
@@ -125,6 +126,6 @@ def queue_notifications(
         )
     )
     rows = [row for key, row in candidates.items() if key not in existing]
-    db.session.add_all(rows)
-    db.session.flush()
+    if rows:
+        db.session.execute(Notification.__table__.insert(), rows)
     return rows

@@ -79,7 +79,8 @@ def _carrier_estimate(result: TrackingResult) -> dict | None:
 class _Batch:
     """What applying one batch needs from the database, loaded in a few queries."""
 
-    def __init__(self, shipments: Sequence[Shipment]) -> None:
+    def __init__(self, shipments: Sequence[Shipment], now: datetime) -> None:
+        self.now = now
         ids = [shipment.id for shipment in shipments]
         self.known_keys: dict[int, set[str]] = defaultdict(set)
         rows = db.session.execute(
@@ -90,6 +91,38 @@ class _Batch:
         for shipment_id, key in rows:
             self.known_keys[shipment_id].add(key)
         self.notifications: list[NotificationRequest] = []
+        self.new_events: list[dict] = []
+        self.changes: list[dict] = []
+
+    def record_change(
+        self,
+        shipment: Shipment,
+        kind: str,
+        old: str | None,
+        new: str | None,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        """Note a status transition or delay change for the shipment's history."""
+        self.changes.append(
+            {
+                "merchant_id": shipment.merchant_id,
+                "shipment_id": shipment.id,
+                "kind": kind,
+                "old_value": old,
+                "new_value": new,
+                "detail": detail,
+                "created_at": now,
+            }
+        )
+
+    def insert_rows(self) -> None:
+        """One executemany per table for the whole batch (Core inserts: no ids needed back,
+        and rows with different empty fields still go in one statement)."""
+        if self.new_events:
+            db.session.execute(TrackingEvent.__table__.insert(), self.new_events)
+        if self.changes:
+            db.session.execute(ShipmentChange.__table__.insert(), self.changes)
 
 
 def apply_tracking_results(
@@ -102,12 +135,13 @@ def apply_tracking_results(
     transaction. A carrier error changes only the failure count and the next poll time.
     Flushes, never commits.
     """
-    batch = _Batch([shipment for shipment, _ in pairs])
+    batch = _Batch([shipment for shipment, _ in pairs], now)
     outcomes = [_apply(shipment, result, now, batch) for shipment, result in pairs]
+    batch.insert_rows()
     rows = queue_notifications(batch.notifications, now)
     by_shipment = defaultdict(int)
     for row in rows:
-        by_shipment[row.shipment_id] += 1
+        by_shipment[row["shipment_id"]] += 1
     for (shipment, _), outcome in zip(pairs, outcomes, strict=True):
         outcome.notifications = by_shipment[shipment.id]
     db.session.flush()
@@ -125,6 +159,7 @@ def _apply(
     shipment: Shipment, result: TrackingResult, now: datetime, batch: _Batch
 ) -> ApplyOutcome:
     outcome = ApplyOutcome()
+    record_change = batch.record_change
     merchant_settings = shipment.order.merchant.settings
     poll_settings = PollSettings.from_merchant(merchant_settings)
     shipment.lease_until = None
@@ -150,7 +185,7 @@ def _apply(
         shipment.last_error = f"not_found: {result.error.message}"[:300]
 
     if should_expire(shipment, now, poll_settings):
-        _record_change(shipment, "status", shipment.status, TrackingStatus.EXPIRED.value, now)
+        record_change(shipment, "status", shipment.status, TrackingStatus.EXPIRED.value, now)
         shipment.status = TrackingStatus.EXPIRED.value
         shipment.status_changed_at = now
         shipment.delayed = False
@@ -168,21 +203,22 @@ def _insert_new_events(shipment: Shipment, result: TrackingResult, batch: _Batch
             continue
         known.add(key)
         offset = event.occurred_at.utcoffset()
-        db.session.add(
-            TrackingEvent(
-                merchant_id=shipment.merchant_id,
-                shipment_id=shipment.id,
-                event_key=key,
-                occurred_at=event.occurred_at,
-                utc_offset_minutes=int(offset.total_seconds() // 60) if offset else 0,
-                status=event.status.value,
-                code=event.code,
-                description=event.description[:500],
-                city=event.location.city,
-                region=event.location.region,
-                postal_code=event.location.postal_code,
-                country=event.location.country,
-            )
+        batch.new_events.append(
+            {
+                "merchant_id": shipment.merchant_id,
+                "shipment_id": shipment.id,
+                "event_key": key,
+                "occurred_at": event.occurred_at,
+                "utc_offset_minutes": int(offset.total_seconds() // 60) if offset else 0,
+                "status": event.status.value,
+                "code": event.code,
+                "description": event.description[:500],
+                "city": event.location.city,
+                "region": event.location.region,
+                "postal_code": event.location.postal_code,
+                "country": event.location.country,
+                "created_at": batch.now,
+            }
         )
         added += 1
     if result.events:
@@ -202,7 +238,7 @@ def _update_status(
     shipment.service = result.service or shipment.service
     if status == current:
         return False
-    _record_change(shipment, "status", current.value, status.value, now)
+    batch.record_change(shipment, "status", current.value, status.value, now)
     shipment.status = status.value
     shipment.status_changed_at = now
     newest_key = max(result.events, key=lambda e: e.occurred_at).key if result.events else None
@@ -295,7 +331,7 @@ def _update_delay(
     shipment.delay_reason = assessment.reason
     shipment.delay_explanation = assessment.explanation
     if (was_delayed, old_reason) != (assessment.delayed, assessment.reason):
-        _record_change(
+        batch.record_change(
             shipment, "delay", old_reason, assessment.reason, now, assessment.explanation
         )
     if not assessment.delayed:
@@ -310,24 +346,3 @@ def _update_delay(
         )
     )
     return not was_delayed
-
-
-def _record_change(
-    shipment: Shipment,
-    kind: str,
-    old: str | None,
-    new: str | None,
-    now: datetime,
-    detail: str | None = None,
-) -> None:
-    db.session.add(
-        ShipmentChange(
-            merchant_id=shipment.merchant_id,
-            shipment_id=shipment.id,
-            kind=kind,
-            old_value=old,
-            new_value=new,
-            detail=detail,
-            created_at=now,
-        )
-    )
