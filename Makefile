@@ -6,7 +6,7 @@ HTMX_VERSION := 2.0.8
 HTMX_SHA256 := 22283ef68cb7545914f0a88a1bdedc7256a703d1d580c1d255217d0a50d31313
 PYTEST_WORKERS ?= 3
 
-.PHONY: run test install lint format chromium clean
+.PHONY: run test install lint format chromium translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Re-extract, merge and compile the es/de catalogues (the compiled .mo files are committed).
+translations: install
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations
+	$(BIN)/pybabel compile -d translations
 
 clean:
 	rm -rf $(VENV) static/vendor test-artifacts .pytest_cache

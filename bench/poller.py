@@ -180,9 +180,27 @@ def worker_env(url: str, emulator: str, workdir: Path) -> dict[str, str]:
     }
 
 
+def poll_until_done() -> int:
+    """The worker's polling loop alone (no notification sending), in this process."""
+    from portal import create_app
+    from portal.jobs.tasks import claimed_batches
+    from portal.services.polling import poll_shipments
+
+    app = create_app()
+    polled = 0
+    with app.app_context():
+        from portal.extensions import db
+
+        for by_carrier in claimed_batches():
+            ids = [shipment_id for group in by_carrier.values() for shipment_id in group]
+            polled += poll_shipments(ids).polled
+            db.session.commit()
+    return polled
+
+
 def run_workers(count: int, env: dict[str, str]) -> tuple[int, float]:
-    """Run `count` concurrent `flask tick` processes until nothing is due; (polled, seconds)."""
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "tick"]
+    """Run `count` concurrent polling processes until nothing is due; (polled, seconds)."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker"]
     started = time.perf_counter()
     processes = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -202,8 +220,9 @@ def statements_per_shipment(url: str, emulator: str, workdir: Path, sample: int)
 
     from portal import create_app
     from portal.extensions import db
-    from portal.jobs.tasks import run_tick_inline
+    from portal.jobs.tasks import claimed_batches
     from portal.models import Shipment
+    from portal.services.polling import poll_shipments
 
     env = worker_env(url, emulator, workdir)
     app = create_app({k: v for k, v in env.items() if k in env and k.isupper()})
@@ -217,9 +236,13 @@ def statements_per_shipment(url: str, emulator: str, workdir: Path, sample: int)
             counter["statements"] += 1
 
         event.listen(db.engine, "before_cursor_execute", count)
-        stats = run_tick_inline()
+        polled = 0
+        for by_carrier in claimed_batches():
+            ids = [shipment_id for group in by_carrier.values() for shipment_id in group]
+            polled += poll_shipments(ids).polled
+            db.session.commit()
         event.remove(db.engine, "before_cursor_execute", count)
-    return counter["statements"] / max(stats.polled, 1)
+    return counter["statements"] / max(polled, 1)
 
 
 def main() -> None:
@@ -227,7 +250,11 @@ def main() -> None:
     parser.add_argument("--shipments", type=int, default=20_000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--quick", action="store_true", help="tiny run for the smoke test")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:  # one polling process of the measured run, configured by its environment
+        print(f"polled={poll_until_done()}")
+        return
     count = 300 if args.quick else args.shipments
     tracking_numbers = numbers(count)
     emulator, url = start_emulator()

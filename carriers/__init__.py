@@ -12,7 +12,7 @@ from carriers.models import (
     TrackingError,
     TrackingResult,
 )
-from carriers.registry import CARRIERS, carrier_codes, get_carrier
+from carriers.registry import CARRIERS, carrier_codes, carrier_name, get_carrier
 from carriers.status import TrackingStatus
 from carriers.throttle import CircuitBreaker
 
@@ -34,6 +34,7 @@ __all__ = [
     "TrackingResult",
     "TrackingStatus",
     "carrier_codes",
+    "carrier_name",
     "detect",
     "get_carrier",
 ]

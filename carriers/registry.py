@@ -37,3 +37,9 @@ def get_carrier(
             f"no carrier adapter for {code!r}; known carriers: {', '.join(carrier_codes())}"
         ) from None
     return carrier_class(settings, **http_options)
+
+
+def carrier_name(code: str) -> str:
+    """Return the carrier's display name ("FedEx" for "fedex"); the code itself if unknown."""
+    carrier_class = CARRIERS.get(code.lower())
+    return carrier_class.name if carrier_class else code.upper()

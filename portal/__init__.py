@@ -74,14 +74,18 @@ def register_blueprints(app: Flask) -> None:
     from portal.blueprints.agent import bp as agent_bp
     from portal.blueprints.api import bp as api_bp
     from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.dev import bp as dev_bp
     from portal.blueprints.hooks import bp as hooks_bp
     from portal.blueprints.main import bp as main_bp
     from portal.blueprints.merchant import bp as merchant_bp
     from portal.blueprints.tracking import bp as tracking_bp
+    from portal.blueprints.unsubscribe import bp as unsubscribe_bp
 
     csrf.exempt(api_bp)
     csrf.exempt(hooks_bp)
+    csrf.exempt(unsubscribe_bp)  # RFC 8058 one-click POST: authenticated by its signature
     blueprints = (main_bp, auth_bp, api_bp, hooks_bp, agent_bp, merchant_bp, tracking_bp)
+    blueprints += (unsubscribe_bp, dev_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -186,6 +186,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     )
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     settings["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URL"]
+    settings["BABEL_TRANSLATION_DIRECTORIES"] = str(DEFAULT_INSTANCE_PATH.parent / "translations")
     settings["PERMANENT_SESSION_LIFETIME"] = settings["SESSION_MAX_HOURS"] * 3600
     settings["SESSION_COOKIE_HTTPONLY"] = True
     settings["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -107,7 +107,10 @@ def _fresh_process_caches():
 def postgres_schema_url() -> Iterator[str]:
     """A schema of this xdist worker's own, with every table created once."""
     require_service(_postgres_problem(), bool(TEST_DATABASE_URL))
-    schema = f"test_{WORKER}".replace("-", "_")
+    # Unique per run: two pytest runs on one machine (each with workers gw0, gw1…) must
+    # never share a schema. The xdist controller's pid is common to one run's workers.
+    run = os.getppid() if WORKER.startswith("gw") else os.getpid()
+    schema = f"test_{run}_{WORKER}".replace("-", "_").lower()
     admin = sa.create_engine(TEST_DATABASE_URL)
     with admin.begin() as connection:
         connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))

@@ -1,5 +1,7 @@
 """Alembic migrations build the models' exact schema on a fresh SQLite and PostgreSQL."""
 
+import os
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -17,7 +19,7 @@ def fresh_database_url(db_backend, tmp_path, request):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
     request.getfixturevalue("postgres_schema_url")  # checks the server is there
-    schema = f"mig_{WORKER}"
+    schema = f"mig_{os.getpid()}_{WORKER}".lower()
     admin = sa.create_engine(TEST_DATABASE_URL)
     with admin.begin() as connection:
         connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
@@ -26,6 +28,17 @@ def fresh_database_url(db_backend, tmp_path, request):
     with admin.begin() as connection:
         connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     admin.dispose()
+
+
+def _for_another_dialect(difference, dialect: str) -> bool:
+    """An index the model declares for one dialect only (ddl_if) is absent elsewhere."""
+    kind, item = difference[0], difference[1]
+    if kind != "add_index":
+        return False
+    indexes = (index for table in db.metadata.tables.values() for index in table.indexes)
+    declared = next((index for index in indexes if index.name == item.name), None)
+    condition = getattr(declared, "_ddl_if", None)
+    return condition is not None and condition.dialect != dialect
 
 
 def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(make_app, fresh_database_url):
@@ -43,7 +56,7 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(make_app, fre
         with db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
             tables = set(sa.inspect(connection).get_table_names())
-        assert differences == []
+        assert [d for d in differences if not _for_another_dialect(d, db.engine.dialect.name)] == []
         assert {"merchants", "orders", "shipments", "tracking_events", "notifications"} <= tables
         if db.engine.dialect.name == "sqlite":
             with db.engine.connect() as connection:

@@ -10,6 +10,8 @@ from flask import current_app
 from portal.database import begin_write, utcnow
 from portal.extensions import db
 from portal.models import Shipment
+from portal.services.dispatch import DispatchStats, send_due_notifications
+from portal.services.followups import queue_feedback_nudges, queue_feedback_requests
 from portal.services.polling import (
     PollStats,
     RefreshRefused,
@@ -43,8 +45,31 @@ def claimed_batches() -> Iterator[dict[str, list[int]]]:
     db.session.commit()
 
 
+def sweep_notifications() -> DispatchStats:
+    """Queue the time-based follow-ups that are due, then send every due outbox row."""
+    begin_write()
+    now = utcnow()
+    queue_feedback_requests(now)
+    queue_feedback_nudges(now)
+    db.session.commit()
+    return send_due_notifications()
+
+
+def send_notifications() -> dict[str, int]:
+    """The queue's wake-up call: sweep the outbox (the rows themselves are the work list)."""
+    stats = sweep_notifications()
+    return {"sent": stats.sent, "retried": stats.retried, "failed": stats.failed}
+
+
+def send_notification(notification_id: int) -> dict[str, int]:
+    """Send one outbox row now if it is due (a resend, or a wake-up right after queueing)."""
+    stats = send_due_notifications(ids=[notification_id])
+    return {"sent": stats.sent, "retried": stats.retried, "failed": stats.failed}
+
+
 def scheduled_tick() -> int:
-    """Every minute: lease due shipments and queue one poll task per carrier and batch."""
+    """Every minute: lease due shipments and queue one poll task per carrier and batch, then
+    sweep the notification outbox (every due or lease-expired row)."""
     from portal.jobs import enqueue
 
     claimed = 0
@@ -54,6 +79,9 @@ def scheduled_tick() -> int:
             claimed += len(ids)
     if claimed:
         log.info("tick queued %d shipments", claimed)
+    sent = sweep_notifications().sent
+    if sent:
+        log.info("tick sent %d notifications", sent)
     return claimed
 
 
@@ -66,6 +94,7 @@ def run_tick_inline() -> PollStats:
         stats.claimed = len(ids)
         db.session.commit()
         total.add(stats)
+    total.notified = sweep_notifications().sent  # SPEC §5: notified= counts messages sent
     return total
 
 
@@ -96,4 +125,9 @@ def ping(value: int) -> int:
     return value
 
 
-TASKS = {"poll_batch": poll_batch, "ping": ping}
+TASKS = {
+    "poll_batch": poll_batch,
+    "ping": ping,
+    "send_notifications": send_notifications,
+    "send_notification": send_notification,
+}

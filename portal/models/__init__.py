@@ -2,8 +2,8 @@
 
 from portal.models.analytics import AgentNote, AuditLog, PageView
 from portal.models.feedback import Feedback
-from portal.models.merchant import ApiKey, Merchant, User
-from portal.models.notification import Notification
+from portal.models.merchant import ApiKey, Invitation, Merchant, User
+from portal.models.notification import Notification, SmsOptOut, Unsubscribe
 from portal.models.order import (
     Order,
     OrderItem,
@@ -13,7 +13,8 @@ from portal.models.order import (
     TrackingLink,
 )
 from portal.models.polling import CarrierRateWindow, CarrierUsage
-from portal.models.product import Product
+from portal.models.product import Product, ProductClick
+from portal.models.search import OrderNameToken
 
 __all__ = [
     "AgentNote",
@@ -22,15 +23,20 @@ __all__ = [
     "CarrierRateWindow",
     "CarrierUsage",
     "Feedback",
+    "Invitation",
     "Merchant",
     "Notification",
     "Order",
     "OrderItem",
+    "OrderNameToken",
     "PageView",
     "Product",
+    "ProductClick",
     "Shipment",
     "ShipmentChange",
+    "SmsOptOut",
     "TrackingEvent",
     "TrackingLink",
+    "Unsubscribe",
     "User",
 ]

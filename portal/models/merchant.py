@@ -112,3 +112,21 @@ class ApiKey(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     merchant: Mapped[Merchant] = relationship()
+
+
+class Invitation(db.Model):
+    """An emailed invitation to join a merchant's team with a role; used once."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    merchant: Mapped[Merchant] = relationship()
+    invited_by: Mapped[User | None] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -38,6 +38,42 @@ class Notification(db.Model):
     suppressed_reason: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What went out, as sent (the dev inbox and the agent console show it).
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(100))
+    # Why the merchant's own template was not used (the default went out instead).
+    template_problem: Mapped[str | None] = mapped_column(String(300))
 
     order = relationship("Order")
     shipment = relationship("Shipment")
+
+
+class SmsOptOut(db.Model):
+    """A phone that replied STOP to one of our sending numbers: nothing more from that number."""
+
+    __tablename__ = "sms_opt_outs"
+    __table_args__ = (UniqueConstraint("phone", "sender", name="uq_sms_opt_outs_phone_sender"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(40))
+    sender: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Unsubscribe(db.Model):
+    """A shopper's one-click unsubscribe from one merchant's messages on one channel."""
+
+    __tablename__ = "unsubscribes"
+    __table_args__ = (
+        UniqueConstraint(
+            "merchant_id", "channel", "recipient", name="uq_unsubscribes_merchant_channel_recipient"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -65,6 +65,9 @@ class Order(db.Model):
     customer_phone: Mapped[str | None] = mapped_column(String(20))  # E.164
     customer_locale: Mapped[str] = mapped_column(String(10), default="en")
     sms_opt_in: Mapped[bool] = mapped_column(default=False)
+    # Set when the shopper opts in or out on the tracking page (the API's flag has no time).
+    sms_opt_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sms_opt_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ship_line1: Mapped[str | None] = mapped_column(String(200))
     ship_city: Mapped[str | None] = mapped_column(String(100))
     ship_region: Mapped[str | None] = mapped_column(String(100))

@@ -1,4 +1,4 @@
-"""The merchant's product catalogue, used for recommendations on the tracking page."""
+"""The merchant's product catalogue and the recommendation clicks it earns on tracking pages."""
 
 from __future__ import annotations
 
@@ -35,3 +35,18 @@ class Product(db.Model):
     clicks: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ProductClick(db.Model):
+    """One shopper click on a recommended product: the dashboard counts them over time."""
+
+    __tablename__ = "product_clicks"
+    __table_args__ = (Index("ix_product_clicks_merchant_time", "merchant_id", "clicked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    clicked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

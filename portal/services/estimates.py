@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from carriers import carrier_name
 from carriers.status import TrackingStatus
 from portal.database import utcnow
 from portal.extensions import db
@@ -24,13 +25,6 @@ PERCENTILE = 0.80  # promise what four parcels in five beat: honest, rarely brok
 CACHE_SECONDS = 3600.0  # history changes slowly; this runs on the polling hot path
 INTERNATIONAL_EXTRA_DAYS = 5
 
-CARRIER_NAMES = {
-    "ups": "UPS",
-    "fedex": "FedEx",
-    "usps": "USPS",
-    "dhl": "DHL",
-    "easypost": "EasyPost",
-}
 # Typical ground/standard domestic transit in carrier working days, when history is thin.
 CARRIER_DEFAULT_DAYS = {"ups": 5, "fedex": 5, "usps": 5, "dhl": 4, "easypost": 5}
 # Faster services by words in the service name, checked in order.
@@ -184,7 +178,7 @@ def history_stats(
 
 
 def _carrier_service_name(carrier: str, service: str | None) -> str:
-    name = CARRIER_NAMES.get(carrier, carrier.upper())
+    name = carrier_name(carrier)
     if not service:
         return name
     if service.casefold().startswith(name.casefold()):

@@ -151,6 +151,9 @@ def create_order(merchant: Merchant, data: OrderData) -> Order:
     for index, shipment in enumerate(data.shipments):
         add_shipment(order, shipment, field_prefix=f"shipments.{index}")
     issue_tracking_link(order)
+    from portal.services.search import index_order_name  # search imports this module
+
+    index_order_name(order)
     return order
 
 

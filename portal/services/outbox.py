@@ -129,3 +129,36 @@ def queue_notifications(
     if rows:
         db.session.execute(Notification.__table__.insert(), rows)
     return rows
+
+
+def queue_order_confirmed(order: Order, now: datetime) -> list[dict[str, Any]]:
+    """Queue `order_confirmed` for a just-created order (in the creating transaction).
+
+    The merchant switches it off with settings["channels"]["order_confirmed"] = []. Flushes.
+    """
+    return queue_notifications([NotificationRequest(order, "order_confirmed")], now)
+
+
+def queue_feedback_created(order: Order, feedback_context: dict[str, Any], now: datetime):
+    """Queue the merchant's `feedback.created` webhook (`feedback_context`: stage, rating,
+    comment). Flushes; returns the rows (none without a webhook URL)."""
+    merchant = order.merchant
+    if not merchant.webhook_url:
+        return []
+    key = f"{order.id}:-:feedback_created:webhook:{feedback_context.get('stage')}"
+    key += f":{feedback_context.get('rating')}:{now.isoformat()}"
+    row = Notification(
+        merchant_id=order.merchant_id,
+        order_id=order.id,
+        trigger="feedback_created",
+        channel="webhook",
+        recipient=merchant.webhook_url,
+        dedupe_key=key[:200],
+        status="pending",
+        context=feedback_context,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return [row]

@@ -209,7 +209,7 @@ def test_delay_banner_explains_in_words(client, acme, make_order):
 
     assert "Running late" in html
     assert "The carrier reports: Weather delay in Louisville" in html
-    assert "Arriving " in html
+    assert "Running late — now expected " in html
 
 
 def test_logo_is_served_with_its_type_and_cached_by_version(client, db, acme):

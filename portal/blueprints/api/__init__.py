@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from portal.blueprints.api import views  # noqa: E402,F401
+from portal.blueprints.api import products, views  # noqa: E402,F401

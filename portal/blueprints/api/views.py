@@ -17,6 +17,7 @@ from portal.models import Merchant
 from portal.services import orders
 from portal.services.api_keys import authenticate_api_key, needs_touch, touch_api_key
 from portal.services.links import tracking_url
+from portal.services.outbox import queue_order_confirmed
 from portal.web.errors import json_error
 
 
@@ -89,6 +90,7 @@ def create_order():
     begin_write()
     try:
         order = orders.create_order(g.merchant, _order_data(body))
+        queue_order_confirmed(order, utcnow())
         db.session.commit()
     except orders.OrderExists:
         db.session.rollback()

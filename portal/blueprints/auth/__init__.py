@@ -1,7 +1,7 @@
-"""Sign-in and sign-out for merchant users and agents."""
+"""Sign-in, sign-out, passwords and invitations for merchant users and agents."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.blueprints.auth import views  # noqa: E402,F401
+from portal.blueprints.auth import account, views  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""GET/POST /login and POST /logout."""
+"""GET/POST /login, POST /logout, and the session timeouts every console request passes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ from portal.blueprints.auth.forms import LoginForm
 from portal.extensions import db, limiter
 from portal.models import User
 from portal.services.merchants import authenticate_user, end_user_sessions
+from portal.services.sessions import session_expiry, start_session
 
 LOGIN_FAILED = "Email or password is incorrect."
+EXPIRED = {
+    "idle": "You were signed out after a period of inactivity. Please sign in again.",
+    "absolute": "Your session has ended. Please sign in again.",
+}
 
 
 def safe_next(target: str | None) -> str | None:
@@ -30,6 +35,31 @@ def home_for(user: User) -> str:
     return url_for("merchant.index") if user.can_manage else url_for("agent.index")
 
 
+def sign_in(user: User) -> None:
+    """A fresh session on sign-in: nothing from before survives (session fixation)."""
+    session.clear()
+    login_user(user)
+    start_session(session)
+
+
+@bp.before_app_request
+def refuse_expired_sessions():
+    if "_user_id" not in session or request.endpoint == "static":
+        return None
+    reason = session_expiry(session)
+    if reason is None:
+        return None
+    logout_user()
+    session.clear()
+    flash(EXPIRED[reason], "info")
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if getattr(request, "htmx", False):
+        response = redirect(target)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
@@ -39,9 +69,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate_user(form.email.data, form.password.data)
         if user is not None:
-            # A fresh session on sign-in: nothing from before survives (session fixation).
-            session.clear()
-            login_user(user)
+            sign_in(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")) or home_for(user), code=303)
         db.session.rollback()

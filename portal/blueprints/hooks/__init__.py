@@ -1,7 +1,7 @@
-"""Signed inbound webhooks from carriers (and, later, Twilio)."""
+"""Signed inbound webhooks from carriers and Twilio."""
 
 from flask import Blueprint
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks")
 
-from portal.blueprints.hooks import views  # noqa: E402,F401
+from portal.blueprints.hooks import twilio, views  # noqa: E402,F401

@@ -1,7 +1,7 @@
-"""The shopper's pages: the branded tracking page and the merchant's logo."""
+"""The shopper's pages: order lookup, the branded tracking page, feedback, SMS, clicks."""
 
 from flask import Blueprint
 
 bp = Blueprint("tracking", __name__)
 
-from portal.blueprints.tracking import views  # noqa: E402,F401
+from portal.blueprints.tracking import actions, lookup, views  # noqa: E402,F401

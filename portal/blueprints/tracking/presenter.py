@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
-from babel.dates import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from carriers import carrier_name
 from carriers.status import TrackingStatus as S
+from portal.blueprints.tracking.dates import (
+    clock,
+    long_day,
+    page_language,
+    parse_datetime,
+    relative_day,
+    short_day_in,
+    window_text,
+    zone_of,
+)
+from portal.carrier_registry import carrier_for
 from portal.database import utcnow
 from portal.models import Merchant, Order, OrderItem, Shipment, TrackingEvent
-from portal.web.i18n import content_locale
 
-CARRIER_NAMES = {
-    "ups": "UPS",
-    "fedex": "FedEx",
-    "usps": "USPS",
-    "dhl": "DHL",
-    "easypost": "EasyPost",
-}
 TIMELINE_PREVIEW = 4
-# Weekday and day spelled out ("Thursday, 26 November"); CLDR's skeletons abbreviate them.
-LONG_DAY_PATTERNS = {"en": "EEEE, d MMMM", "de": "EEEE, d. MMMM", "es": "EEEE, d 'de' MMMM"}
 
 STATUS_LABELS = {
     S.UNKNOWN: _l("Waiting for carrier"),
@@ -127,6 +126,7 @@ class ShipmentCard:
     service_name: str
     status_label: str
     tone: str
+    tracking_url: str | None
     items: list[OrderItem]
     recent: list[TimelineEntry]
     older: list[TimelineEntry]
@@ -141,8 +141,12 @@ class TrackingPage:
     destination: str | None
 
 
-def carrier_name(code: str) -> str:
-    return CARRIER_NAMES.get(code, code.upper())
+def public_tracking_url(shipment: Shipment) -> str | None:
+    """The carrier's own public tracking page for the shipment, when we know the carrier."""
+    try:
+        return carrier_for(shipment.carrier).public_tracking_url(shipment.tracking_number)
+    except KeyError:
+        return None
 
 
 def service_name(shipment: Shipment) -> str:
@@ -163,66 +167,15 @@ def _status(value: str) -> S:
         return S.UNKNOWN
 
 
-def _zone(merchant: Merchant) -> tzinfo:
-    try:
-        return ZoneInfo(merchant.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _locale() -> str:
-    return content_locale()
-
-
-def _long_day(day: date) -> str:
-    locale = _locale()
-    return format_date(day, LONG_DAY_PATTERNS.get(locale, "EEEE, d MMMM"), locale=locale)
-
-
-def _short_day(day: date) -> str:
-    return format_date(day, "EEE d MMM", locale=_locale())
-
-
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%H:%M")
-
-
-def _parse_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else None
-
-
 def _estimate(shipment: Shipment) -> tuple[date | None, datetime | None, datetime | None, dict]:
     estimate = shipment.estimated_delivery or {}
     try:
         day = date.fromisoformat(estimate.get("date") or "")
     except (TypeError, ValueError):
         day = None
-    start = _parse_datetime(estimate.get("window_start"))
-    end = _parse_datetime(estimate.get("window_end"))
+    start = parse_datetime(estimate.get("window_start"))
+    end = parse_datetime(estimate.get("window_end"))
     return day, start, end, estimate
-
-
-def relative_day(day: date, today: date, capitalise: bool = False) -> str:
-    """'today', 'tomorrow', 'yesterday' or the long date ('Thursday, 26 November')."""
-    words = {0: _("today"), 1: _("tomorrow"), -1: _("yesterday")}
-    word = words.get((day - today).days)
-    if word is None:
-        return _long_day(day)
-    return word[:1].upper() + word[1:] if capitalise else word
-
-
-def _window_text(start: datetime | None, end: datetime | None) -> str | None:
-    if start and end:
-        return _("between %(start)s and %(end)s", start=_clock(start), end=_clock(end))
-    if end:
-        return _("by %(end)s", end=_clock(end))
-    return None
 
 
 def _latest_event(shipment: Shipment) -> TrackingEvent | None:
@@ -282,7 +235,7 @@ def summarise(order: Order, now: datetime | None = None) -> StatusSummary:
     """The order's status in the shopper's words, from its lead shipment."""
     now = now or utcnow()
     merchant = order.merchant
-    today = now.astimezone(_zone(merchant)).date()
+    today = now.astimezone(zone_of(merchant)).date()
     shipments = list(order.shipments)
     shipment = lead_shipment(shipments)
     if shipment is None:
@@ -317,14 +270,18 @@ def _describe(
     tone = STATUS_TONES.get(status, "progress")
     summary = StatusSummary(status=status.value, tone=tone, hero="")
     day, start, end, estimate = _estimate(shipment)
-    window = _window_text(start, end)
+    window = window_text(start, end)
 
     if status == S.DELIVERED:
         summary.hero = _delivered_hero(shipment, latest, merchant, now)
+        if shipment.delivery_location:
+            summary.hero = _(
+                "%(delivered)s — left at %(place)s",
+                delivered=summary.hero,
+                place=_as_phrase(shipment.delivery_location),
+            )
         if shipment.signed_by:
             summary.details.append(_("Signed for by %(name)s", name=shipment.signed_by))
-        if shipment.delivery_location:
-            summary.details.append(_("Left at: %(place)s", place=shipment.delivery_location))
         summary.help_text = _(
             "Not there? Check around your door and with neighbours, then contact %(shop)s.",
             shop=shop,
@@ -381,6 +338,8 @@ def _describe(
     else:  # in transit
         if day and day < today:
             summary.hero = _("Running a little late")
+        elif day and shipment.delayed:
+            summary.hero = _("Running late — now expected %(day)s", day=relative_day(day, today))
         elif day:
             summary.hero = _("Arriving %(day)s", day=relative_day(day, today))
         else:
@@ -401,6 +360,14 @@ def _describe(
     return summary
 
 
+def _as_phrase(place: str) -> str:
+    """'FRONT DOOR' or 'Front door' as it reads mid-sentence: 'front door'."""
+    place = place.strip()
+    if place.isupper():
+        place = place.capitalize()
+    return place[:1].lower() + place[1:]
+
+
 def _delivered_hero(
     shipment: Shipment, latest: TrackingEvent | None, merchant: Merchant, now: datetime
 ) -> str:
@@ -408,30 +375,31 @@ def _delivered_hero(
     if delivered_event:
         moment = delivered_event.local_time
     elif shipment.delivered_at:
-        moment = shipment.delivered_at.astimezone(_zone(merchant))
+        moment = shipment.delivered_at.astimezone(zone_of(merchant))
     else:
         return _("Delivered")
     today = now.astimezone(moment.tzinfo).date()
     offset = (moment.date() - today).days
     if offset == 0:
-        return _("Delivered today at %(time)s", time=_clock(moment))
+        return _("Delivered today at %(time)s", time=clock(moment))
     if offset == -1:
-        return _("Delivered yesterday at %(time)s", time=_clock(moment))
-    return _("Delivered on %(day)s", day=_long_day(moment.date()))
+        return _("Delivered yesterday at %(time)s", time=clock(moment))
+    return _("Delivered on %(day)s", day=long_day(moment.date()))
 
 
-def timeline_entry(event: TrackingEvent, now: datetime) -> TimelineEntry:
-    """One timeline row in the carrier's local time: 'Today 07:10', 'Mon 23 Nov 20:10'."""
+def timeline_entry(
+    event: TrackingEvent, now: datetime, day_words: dict[int, str] | None = None
+) -> TimelineEntry:
+    """One timeline row in the carrier's local time: 'Today 07:10', 'Mon 23 Nov 20:10'.
+
+    `day_words` ({0: "Today", -1: "Yesterday"}, translated) saves a lookup per event.
+    """
     moment = event.local_time
     offset = (moment.date() - now.astimezone(moment.tzinfo).date()).days
-    if offset == 0:
-        day = _("Today")
-    elif offset == -1:
-        day = _("Yesterday")
-    else:
-        day = _short_day(moment.date())
+    words = day_words if day_words is not None else {0: _("Today"), -1: _("Yesterday")}
+    day = words.get(offset) or short_day_in(moment.date(), page_language())
     return TimelineEntry(
-        when=f"{day} {_clock(moment)}",
+        when=f"{day} {clock(moment)}",
         datetime_attr=moment.isoformat(),
         description=event.description,
         place=event.place,
@@ -443,11 +411,12 @@ def shipment_cards(order: Order, now: datetime | None = None) -> list[ShipmentCa
     """One card per shipment with its items and its timeline, newest first."""
     now = now or utcnow()
     shipments = list(order.shipments)
+    day_words = {0: _("Today"), -1: _("Yesterday")}
     cards = []
     for number, shipment in enumerate(shipments, start=1):
         status = _status(shipment.status)
         items = list(shipment.items) or (list(order.items) if len(shipments) == 1 else [])
-        entries = [timeline_entry(event, now) for event in shipment.events]
+        entries = [timeline_entry(event, now, day_words) for event in shipment.events]
         tone = STATUS_TONES.get(status, "progress")
         label = str(STATUS_LABELS[status])
         if shipment.delayed and status not in (S.DELIVERED, S.EXCEPTION):
@@ -460,6 +429,7 @@ def shipment_cards(order: Order, now: datetime | None = None) -> list[ShipmentCa
                 service_name=service_name(shipment),
                 status_label=label,
                 tone=tone,
+                tracking_url=public_tracking_url(shipment),
                 items=items,
                 recent=entries[:TIMELINE_PREVIEW],
                 older=entries[TIMELINE_PREVIEW:],
@@ -477,13 +447,14 @@ def masked_destination(order: Order) -> str | None:
     return text or None
 
 
-def build_page(order: Order, now: datetime | None = None) -> TrackingPage:
-    """Everything the tracking page template shows about one order."""
+def build_page(order: Order, now: datetime | None = None, cards: bool = True) -> TrackingPage:
+    """Everything the tracking page template shows about one order (without the shipment
+    cards when `cards` is False: the live status needs only the summary)."""
     now = now or utcnow()
     return TrackingPage(
         order=order,
         merchant=order.merchant,
         summary=summarise(order, now),
-        shipments=shipment_cards(order, now),
+        shipments=shipment_cards(order, now) if cards else [],
         destination=masked_destination(order),
     )

@@ -1,0 +1,143 @@
+"""Merchant webhooks per Standard Webhooks 1.0, refused for private targets unless allowed."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+import requests
+
+from portal.notify import PermanentFailure, SendResult, TemporaryFailure
+from portal.notify.http import make_session, post
+
+SECRET_PREFIX = "whsec_"
+Resolver = Callable[[str, int], Iterable[str]]
+
+
+class UnsafeWebhookTarget(ValueError):
+    """The URL is not an acceptable webhook target; the message says why in plain words."""
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the host resolves to (IP literals resolve to themselves)."""
+    try:
+        infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as error:
+        raise UnsafeWebhookTarget(f"the host {host} does not resolve") from error
+    return sorted({info[4][0] for info in infos})
+
+
+def is_public_address(address: str) -> bool:
+    """True only for globally routable unicast addresses (no private, loopback, link-local,
+    shared, reserved or multicast ones; IPv4-mapped IPv6 is judged as its IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_target(url: str, allow_private: bool, resolver: Resolver | None = None) -> None:
+    """Raise UnsafeWebhookTarget unless every address the URL's host resolves to is public.
+
+    https only, unless private targets are allowed (tests, intranets) which also allows http.
+    """
+    parts = urlsplit(url)
+    allowed_schemes = ("http", "https") if allow_private else ("https",)
+    if parts.scheme not in allowed_schemes or not parts.hostname:
+        raise UnsafeWebhookTarget("the webhook URL must be an https:// URL")
+    if parts.username or parts.password:
+        raise UnsafeWebhookTarget("the webhook URL must not contain a user name or password")
+    if allow_private:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise UnsafeWebhookTarget("the webhook URL has an invalid port") from error
+    addresses = list((resolver or system_resolver)(parts.hostname, port))
+    if not addresses:
+        raise UnsafeWebhookTarget(f"the host {parts.hostname} does not resolve")
+    for address in addresses:
+        try:
+            public = is_public_address(address)
+        except ValueError as error:
+            raise UnsafeWebhookTarget(f"{address} is not an IP address") from error
+        if not public:
+            raise UnsafeWebhookTarget(
+                f"{parts.hostname} resolves to {address}, a private or local address"
+            )
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key: the base64-decoded part of a `whsec_…` secret."""
+    return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` header value: `v1,<base64 HMAC-SHA256 of id.timestamp.body>`."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret_key(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def verify(secret: str, headers, body: bytes, tolerance: int = 300, now: float | None = None):
+    """True when a request carries a valid, fresh Standard Webhooks signature (for receivers)."""
+    message_id = headers.get("webhook-id")
+    timestamp = headers.get("webhook-timestamp")
+    signatures = (headers.get("webhook-signature") or "").split()
+    if not message_id or not timestamp or not timestamp.isdigit():
+        return False
+    if abs((now or time.time()) - int(timestamp)) > tolerance:
+        return False
+    expected = sign(secret, message_id, int(timestamp), body)
+    return any(hmac.compare_digest(expected, candidate) for candidate in signatures)
+
+
+def encode_body(event_type: str, timestamp: str, data: dict) -> bytes:
+    """The JSON body `{"type", "timestamp", "data"}`, compact and stable."""
+    payload = {"type": event_type, "timestamp": timestamp, "data": data}
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+
+
+class WebhookSender:
+    """Signs and POSTs webhook bodies; refuses private targets at send time too."""
+
+    def __init__(self, allow_private: bool, resolver: Resolver | None = None) -> None:
+        self.allow_private = allow_private
+        self.resolver = resolver
+        self.session = make_session()
+
+    def send(self, url: str, secret: str, message_id: str, body: bytes) -> SendResult:
+        """POST one signed body; a 2xx answer is success, anything else raises."""
+        try:
+            check_target(url, self.allow_private, self.resolver)
+        except UnsafeWebhookTarget as error:
+            raise PermanentFailure(f"webhook target refused: {error}") from error
+        timestamp = int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(secret, message_id, timestamp, body),
+        }
+        try:
+            answer = post(self.session, url, data=body, headers=headers)
+        except requests.RequestException as error:
+            raise TemporaryFailure(f"webhook unreachable: {error.__class__.__name__}") from error
+        if 200 <= answer.status_code < 300:
+            return SendResult(provider_message_id=message_id)
+        text = f"webhook answered {answer.status_code}"
+        if 300 <= answer.status_code < 400:
+            raise PermanentFailure(text + " (redirects are not followed)")
+        if answer.status_code == 410:
+            raise PermanentFailure(text + " (gone)")
+        raise TemporaryFailure(text)
+
+    def close(self) -> None:
+        self.session.close()

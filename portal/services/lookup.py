@@ -1,0 +1,87 @@
+"""Finding a shopper's order by its number and an email, phone or postal code."""
+
+from __future__ import annotations
+
+import hmac
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.models import Merchant, Order, Shipment, TrackingLink
+from portal.models.order import normalise_order_number, normalise_postal_code
+from portal.services.links import issue_tracking_link
+from portal.services.merchants import normalise_email
+from portal.services.orders import normalise_phone
+
+# Compared against when the order is unknown, so both answers do the same work.
+_DUMMY_CONTACTS = ("nobody@invalid.test", "+10000000000", "00000")
+
+
+def _same(given: str | None, stored: str | None) -> bool:
+    """Constant-time comparison that never short-cuts on a missing value."""
+    return hmac.compare_digest((given or "\x00").encode(), (stored or "\x01").encode())
+
+
+def contact_matches(order: Order | None, contact: str) -> bool:
+    """True when `contact` is the order's email, phone (E.164) or postal code.
+
+    Does the same comparisons whether or not the order exists.
+    """
+    if order is None:
+        email, phone, postal, country = (*_DUMMY_CONTACTS, "US")
+    else:
+        email = order.customer_email_norm
+        phone = order.customer_phone
+        postal = order.ship_postal_code_norm
+        country = order.ship_country
+    raw = contact.strip()
+    given_phone = normalise_phone(raw, country) if any(ch.isdigit() for ch in raw) else None
+    results = (
+        _same(normalise_email(raw), email),
+        _same(given_phone, phone),
+        _same(normalise_postal_code(raw), postal),
+    )
+    return order is not None and any(results)
+
+
+def find_order_for_shopper(merchant: Merchant, order_number: str, contact: str) -> Order | None:
+    """The merchant's order when the number and contact belong together, else None.
+
+    A wrong pair and an unknown order run the same query and comparisons.
+    """
+    number = normalise_order_number(order_number)
+    order = db.session.scalar(
+        select(Order).where(Order.merchant_id == merchant.id, Order.order_number_norm == number)
+    )
+    return order if contact_matches(order, contact) else None
+
+
+def shopper_link_token(order: Order) -> str:
+    """The token of the order's live link, issuing a new one when every link was revoked."""
+    token = db.session.scalar(
+        select(TrackingLink.token)
+        .where(TrackingLink.order_id == order.id, TrackingLink.revoked_at.is_(None))
+        .order_by(TrackingLink.id.desc())
+        .limit(1)
+    )
+    return token or issue_tracking_link(order).token
+
+
+def get_order_for_page(merchant: Merchant, token: str) -> Order | None:
+    """The order behind a live token with everything its page shows, in a fixed few queries."""
+    return db.session.scalar(
+        select(Order)
+        .join(TrackingLink, TrackingLink.order_id == Order.id)
+        .where(
+            TrackingLink.token == token,
+            TrackingLink.merchant_id == merchant.id,
+            TrackingLink.revoked_at.is_(None),
+            Order.merchant_id == merchant.id,
+        )
+        .options(
+            selectinload(Order.items),
+            selectinload(Order.shipments).selectinload(Shipment.events),
+            selectinload(Order.shipments).selectinload(Shipment.items),
+        )
+    )

@@ -1,0 +1,25 @@
+"""bench/agent_search.py runs end to end on tiny input and prints its figures and plans."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_agent_search_benchmark_runs_on_tiny_input():
+    result = subprocess.run(
+        [sys.executable, "bench/agent_search.py", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("agent search bench: sqlite, 5,000 then 20,000 orders")
+    assert any(line.startswith("ratio median(large)/median(small): order exact") for line in lines)
+    plans = result.stdout.split("query plans at the large size:")[1]
+    assert "ix_orders_merchant_email" in plans and "ix_order_name_tokens_prefix" in plans
+    assert "SCAN orders" not in plans and "SCAN order_name_tokens" not in plans
+    assert lines[-1].startswith("worst ratio: ")

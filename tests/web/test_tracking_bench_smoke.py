@@ -1,0 +1,27 @@
+"""The tracking page benchmark runs end to end on tiny input and prints its ratio line."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def test_benchmark_quick_run_prints_both_figures_and_the_ratio(capsys):
+    if shutil.which("gunicorn") is None and not (ROOT / ".venv" / "bin" / "gunicorn").exists():
+        pytest.skip("gunicorn is not installed")
+    spec = importlib.util.spec_from_file_location(
+        "bench_tracking", ROOT / "bench" / "tracking_page.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    assert bench.main(["--quick"]) == 0
+    output = capsys.readouterr().out
+    assert "/healthz" in output and "tracking page" in output
+    assert output.count("requests/s") == 2 and output.count("p99") == 2
+    assert any(line.startswith("ratio tracking page/healthz: ") for line in output.splitlines())
