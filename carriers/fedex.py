@@ -81,17 +81,6 @@ class FedEx(OAuthCarrier):
             },
         )
 
-    def parse_token(self, payload: Any) -> tuple[str, float]:
-        """Return (access_token, expires_in seconds); raises ValueError on a bad answer."""
-        token = as_dict(payload).get("access_token")
-        if not isinstance(token, str) or not token:
-            raise ValueError("no access_token")
-        try:
-            lifetime = float(payload.get("expires_in"))
-        except (TypeError, ValueError):
-            lifetime = 300.0  # unknown lifetime: assume a short one and refetch soon
-        return token, lifetime
-
     def build_request(self, numbers: Sequence[str]) -> list[PreparedCall]:
         """Return one POST per 30 numbers, asking for detailed scans."""
         return [

@@ -13,6 +13,7 @@ import requests
 from carriers.base import Carrier, PreparedCall
 from carriers.errors import CarrierHTTPError
 from carriers.models import ErrorKind
+from carriers.parsing import as_dict
 
 
 class TokenCache:
@@ -63,9 +64,17 @@ class OAuthCarrier(Carrier):
     def token_request(self) -> PreparedCall:
         """Return the call that asks for an access token."""
 
-    @abstractmethod
     def parse_token(self, payload: Any) -> tuple[str, float]:
-        """Return (access token, lifetime in seconds); raises ValueError on a bad answer."""
+        """Return (access token, lifetime in seconds) from an RFC 6749 token answer;
+        raises ValueError on a bad answer. Carriers with their own shape override it."""
+        token = as_dict(payload).get("access_token")
+        if not isinstance(token, str) or not token:
+            raise ValueError("no access_token")
+        try:
+            lifetime = float(payload.get("expires_in"))
+        except (TypeError, ValueError):
+            lifetime = 300.0  # unknown lifetime: assume a short one and refetch soon
+        return token, lifetime
 
     def _fetch_token(self) -> tuple[str, float]:
         if not (self.client_id and self.client_secret):

@@ -70,17 +70,6 @@ class USPS(OAuthCarrier):
             },
         )
 
-    def parse_token(self, payload: Any) -> tuple[str, float]:
-        """Return (access_token, expires_in seconds); raises ValueError on a bad answer."""
-        token = as_dict(payload).get("access_token")
-        if not isinstance(token, str) or not token:
-            raise ValueError("no access_token")
-        try:
-            lifetime = float(payload.get("expires_in"))
-        except (TypeError, ValueError):
-            lifetime = 300.0  # unknown lifetime: assume a short one and refetch soon
-        return token, lifetime
-
     def build_request(self, numbers: Sequence[str]) -> list[PreparedCall]:
         """Return one GET per number, asking for the detailed event list."""
         return [

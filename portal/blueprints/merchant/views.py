@@ -6,23 +6,10 @@ from flask import render_template, request
 
 from portal.blueprints.merchant import bp
 from portal.blueprints.merchant.context import current_merchant
+from portal.blueprints.tracking.presenter import STATUS_LABELS
 from portal.services import dashboard, dashboard_series
 from portal.services.outbox import CHANNELS, TRIGGERS
 from portal.services.polling import quota_usage
-
-STATUS_WORDS = {
-    "unknown": "Waiting for carrier",
-    "pre_transit": "Label created",
-    "in_transit": "In transit",
-    "out_for_delivery": "Out for delivery",
-    "available_for_pickup": "At pickup point",
-    "attempt_failed": "Attempt failed",
-    "exception": "Exception",
-    "delivered": "Delivered",
-    "returned": "Returned",
-    "cancelled": "Cancelled",
-    "expired": "Expired",
-}
 
 
 def trend(current: float | None, previous: float | None, lower_is_better: bool = False):
@@ -78,7 +65,7 @@ def index():
         "orders": dashboard.orders_placed(merchant_id, period),
         "shipments": dashboard.shipments_created(merchant_id, period),
         "by_status": [
-            (STATUS_WORDS.get(status, status), count)
+            (str(STATUS_LABELS.get(status, status)), count)
             for status, count in dashboard.shipments_by_status(merchant_id, period).items()
         ],
         "delayed": dashboard.delayed_now(merchant_id),
