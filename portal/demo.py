@@ -13,7 +13,6 @@ from portal.database import utcnow
 from portal.extensions import db
 from portal.models import Product
 from portal.services import merchants, orders
-from portal.services.links import tracking_url
 
 DEMO_SLUG = "acme"
 DEMO_LOGINS = (
@@ -158,13 +157,3 @@ def seed_demo(order_count: int):
         )
     db.session.flush()
     return merchant
-
-
-def demo_tracking_urls(limit: int = 5) -> list[str]:
-    merchant = merchants.get_merchant_by_slug(DEMO_SLUG)
-    if merchant is None:
-        return []
-    found = db.session.scalars(
-        db.select(orders.Order).where(orders.Order.merchant_id == merchant.id).limit(limit)
-    )
-    return [url for url in (tracking_url(order) for order in found) if url]

@@ -45,10 +45,6 @@ def init_jobs(app: Flask) -> None:
     app.extensions["tasks"] = registered
 
 
-def get_huey() -> Huey:
-    return current_app.extensions["huey"]
-
-
 def enqueue(task_name: str, *args):
     """Queue a task by name (arguments are ids, never personal data); returns Huey's result."""
     return current_app.extensions["tasks"][task_name](*args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Merchant, Order, TrackingLink
@@ -31,15 +30,3 @@ def tracking_url(order: Order) -> str | None:
     if link is None:
         return None
     return f"{base_url_for(order.merchant)}/{order.merchant.slug}/orders/{link.token}"
-
-
-def find_order_by_token(merchant: Merchant, token: str) -> Order | None:
-    """The order behind a live token of this merchant; None for unknown or revoked tokens."""
-    link = db.session.scalar(
-        select(TrackingLink).where(
-            TrackingLink.token == token,
-            TrackingLink.merchant_id == merchant.id,
-            TrackingLink.revoked_at.is_(None),
-        )
-    )
-    return link.order if link else None

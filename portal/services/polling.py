@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -39,13 +39,10 @@ class PollStats:
     delayed: int = 0
     notified: int = 0
     failed: int = 0
-    requests: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, other: PollStats) -> None:
         for name in ("claimed", "polled", "events", "delayed", "notified", "failed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for carrier, count in other.requests.items():
-            self.requests[carrier] += count
 
 
 def poll_priority(today: date):
@@ -178,8 +175,7 @@ def poll_shipments(shipment_ids: list[int]) -> PollStats:
         answers = list(pool.map(run, calls))
 
     results: dict[int, TrackingResult] = {}
-    for (code, batch), call_results in zip(calls, answers, strict=True):
-        stats.requests[code] += 1
+    for (_, batch), call_results in zip(calls, answers, strict=True):
         by_number = {result.tracking_number: result for result in call_results}
         for shipment_id, number in batch:
             results[shipment_id] = by_number.get(number) or TrackingResult.failure(

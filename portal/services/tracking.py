@@ -148,13 +148,6 @@ def apply_tracking_results(
     return outcomes
 
 
-def apply_tracking_result(
-    shipment: Shipment, result: TrackingResult, now: datetime
-) -> ApplyOutcome:
-    """apply_tracking_results for a single shipment."""
-    return apply_tracking_results([(shipment, result)], now)[0]
-
-
 def _apply(
     shipment: Shipment, result: TrackingResult, now: datetime, batch: _Batch
 ) -> ApplyOutcome:
