@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every table registered before the engine is used)
     from portal.carrier_registry import init_carriers
     from portal.jobs import init_jobs
+    from portal.services import page_versions
     from portal.services.merchants import load_user_session
     from portal.services.quota import init_quota
     from portal.web.i18n import select_locale
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     from portal.web.templating import init_templating
 
     db.init_app(app)
+    page_versions.install()
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(

@@ -64,6 +64,8 @@ class Merchant(db.Model):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    # Moves whenever something every tracking page of the merchant shows changes.
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     users: Mapped[list[User]] = relationship(back_populates="merchant")
 

@@ -75,6 +75,8 @@ class Order(db.Model):
     ship_postal_code_norm: Mapped[str | None] = mapped_column(String(20))
     ship_country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Moves whenever something the order's tracking page shows changes (services/page_versions).
+    page_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     merchant = relationship("Merchant")
     items: Mapped[list[OrderItem]] = relationship(

@@ -13,6 +13,7 @@ from carriers import ErrorKind, TrackingResult, TrackingStatus
 from carriers.status import SIDE_STATUSES, STATUS_RANK
 from portal.extensions import db
 from portal.models import Shipment, ShipmentChange, TrackingEvent
+from portal.services import page_versions
 from portal.services.delays import DelayFacts, DelaySettings, assess_delay, delivered_late
 from portal.services.estimates import predict_delivery
 from portal.services.outbox import NotificationRequest, queue_notifications
@@ -82,6 +83,7 @@ class _Batch:
     def __init__(self, shipments: Sequence[Shipment], now: datetime) -> None:
         self.now = now
         ids = [shipment.id for shipment in shipments]
+        self.order_of = {shipment.id: shipment.order_id for shipment in shipments}
         self.known_keys: dict[int, set[str]] = defaultdict(set)
         rows = db.session.execute(
             select(TrackingEvent.shipment_id, TrackingEvent.event_key).where(
@@ -121,6 +123,8 @@ class _Batch:
         and rows with different empty fields still go in one statement)."""
         if self.new_events:
             db.session.execute(TrackingEvent.__table__.insert(), self.new_events)
+            orders = {self.order_of[row["shipment_id"]] for row in self.new_events}
+            page_versions.touch(db.session, order_ids=orders)
         if self.changes:
             db.session.execute(ShipmentChange.__table__.insert(), self.changes)
 
