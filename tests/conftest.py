@@ -173,6 +173,7 @@ def make_app(database_url, tmp_path):
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            "PAGE_VIEW_FLUSH_SECONDS": 0,
         }
         config.update(overrides)
         application = create_app(config)

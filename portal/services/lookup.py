@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -85,3 +86,49 @@ def get_order_for_page(merchant: Merchant, token: str) -> Order | None:
             selectinload(Order.shipments).selectinload(Shipment.items),
         )
     )
+
+
+@dataclass(frozen=True)
+class PageStamp:
+    """What a tracking page's cache key needs, read with its token in one query."""
+
+    order_id: int
+    merchant_id: int
+    order_version: int
+    merchant_version: int
+    locale: str
+
+    @classmethod
+    def of(cls, order: Order) -> PageStamp:
+        """The stamp of an order already loaded."""
+        versions = (order.page_version, order.merchant.page_version)
+        return cls(order.id, order.merchant_id, *versions, order.customer_locale)
+
+
+# The page's hottest query, as text: a built select would have its cache key worked out
+# again on every execution, and PostgreSQL plans these one-row subqueries faster than the
+# same joins. A link belongs to its order's merchant (services/links).
+STAMP_QUERY = text(
+    "SELECT l.order_id, l.merchant_id,"
+    " (SELECT o.page_version FROM orders o WHERE o.id = l.order_id),"
+    " (SELECT m.page_version FROM merchants m WHERE m.id = l.merchant_id),"
+    " (SELECT o.customer_locale FROM orders o WHERE o.id = l.order_id)"
+    " FROM tracking_links l"
+    " WHERE l.token = :token AND l.revoked_at IS NULL"
+    " AND l.merchant_id = (SELECT m.id FROM merchants m WHERE m.slug = :slug)"
+)
+
+
+def page_stamp(merchant_slug: str, token: str) -> PageStamp | None:
+    """The live token's order and the versions of its page; None for an unknown or revoked
+    token or another merchant's."""
+    params = {"token": token, "slug": merchant_slug}
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        # In the session's own transaction (BEGIN costs SQLite nothing).
+        row = db.session.connection().execute(STAMP_QUERY, params).one_or_none()
+    else:
+        # One statement needs no transaction: PostgreSQL is spared a BEGIN and a ROLLBACK.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            row = connection.execute(STAMP_QUERY, params).one_or_none()
+    return None if row is None else PageStamp(*row)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, true, update
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import Merchant, Order, Product, ProductClick
@@ -50,16 +52,68 @@ def upsert_products(
     return created, len(products) - created
 
 
-def _ranking(product: Product) -> tuple[int, int, int]:
-    return (-(product.priority or 0), -(product.popularity or 0), product.id)
+@dataclass(frozen=True)
+class Pick:
+    """A product as a tracking page offers it: a snapshot, safe to keep between requests."""
+
+    id: int
+    sku: str
+    name: str
+    image_url: str | None
+    price: Decimal | None
+    currency: str | None
+    category: str | None
+    tags: frozenset[str]
+    priority: int
+    popularity: int
+
+    @classmethod
+    def of(cls, product: Product) -> Pick:
+        return cls(
+            product.id,
+            product.sku,
+            product.name,
+            product.image_url,
+            product.price,
+            product.currency,
+            product.category,
+            frozenset(product.tags or ()),
+            product.priority or 0,
+            product.popularity or 0,
+        )
 
 
-def recommend_products(order: Order, limit: int = MAX_RECOMMENDATIONS) -> list[Product]:
+def _ranking(pick: Pick) -> tuple[int, int, int]:
+    return (-pick.priority, -pick.popularity, pick.id)
+
+
+BEST_FIRST = (Product.priority.desc(), Product.popularity.desc(), Product.id)
+
+
+def _best_active(merchant: Merchant) -> list[Pick]:
+    """The merchant's best active products, kept by this process until the catalogue or
+    the brand changes (the merchant's page version, services/page_versions)."""
+    kept = current_app.extensions.setdefault("catalogue_best", {})
+    version, picks = kept.get(merchant.id, (None, []))
+    if version != merchant.page_version:
+        products = db.session.scalars(
+            select(Product)
+            .where(Product.merchant_id == merchant.id, Product.active.is_(True))
+            .order_by(*BEST_FIRST)
+            .limit(TAG_SCAN_LIMIT)
+        )
+        picks = [Pick.of(product) for product in products]
+        kept[merchant.id] = (merchant.page_version, picks)
+    return picks
+
+
+def recommend_products(order: Order, limit: int = MAX_RECOMMENDATIONS) -> list[Pick]:
     """Up to `limit` active products related to the order, best priority then popularity.
 
     Related means the same category or a shared tag as an ordered item (matched by SKU);
     products already bought are left out. When nothing is related, the shop's best
-    products are offered. Three bounded queries whatever the catalogue's size.
+    products are offered. Three bounded queries whatever the catalogue's size, two while
+    the shop's best products are already known.
     """
     bought = {item.sku for item in order.items if item.sku}
     ordered = (
@@ -71,30 +125,27 @@ def recommend_products(order: Order, limit: int = MAX_RECOMMENDATIONS) -> list[P
     )
     categories = {p.category for p in ordered if p.category}
     tags = {tag for p in ordered for tag in (p.tags or [])}
-    available = (
-        Product.merchant_id == order.merchant_id,
-        Product.active.is_(True),
-        Product.sku.not_in(bought) if bought else true(),
-    )
-    best_first = (Product.priority.desc(), Product.popularity.desc(), Product.id)
     same_category = (
         db.session.scalars(
             select(Product)
-            .where(*available, Product.category.in_(categories))
-            .order_by(*best_first)
+            .where(
+                Product.merchant_id == order.merchant_id,
+                Product.active.is_(True),
+                Product.sku.not_in(bought),
+                Product.category.in_(categories),
+            )
+            .order_by(*BEST_FIRST)
             .limit(limit)
         ).all()
         if categories
         else []
     )
-    top = db.session.scalars(
-        select(Product).where(*available).order_by(*best_first).limit(TAG_SCAN_LIMIT)
-    ).all()
-    related = {p.id: p for p in same_category}
-    for product in top:
-        if tags & set(product.tags or []):
-            related.setdefault(product.id, product)
-    chosen = sorted(related.values(), key=_ranking) or list(top)
+    top = [pick for pick in _best_active(order.merchant) if pick.sku not in bought]
+    related = {product.id: Pick.of(product) for product in same_category}
+    for pick in top:
+        if tags & pick.tags:
+            related.setdefault(pick.id, pick)
+    chosen = sorted(related.values(), key=_ranking) or top
     return chosen[:limit]
 
 
@@ -102,7 +153,7 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=CLICK_SALT)
 
 
-def click_token(order: Order, product: Product) -> str:
+def click_token(order: Order, product: Product | Pick) -> str:
     """The signed part of /r/<signed> for this order and product."""
     return _serializer().dumps({"m": order.merchant_id, "p": product.id, "o": order.id})
 

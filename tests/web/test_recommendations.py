@@ -165,3 +165,24 @@ def test_choosing_products_takes_the_same_few_queries_for_any_catalogue(app, db,
     large = [s for s in statements if "FROM products" in s]
 
     assert len(large) == len(small) == 3
+
+
+def test_the_best_products_are_remembered_until_the_catalogue_changes(app, db, acme, order):
+    statements: list[str] = []
+    add_products(db, acme, {"sku": "MUG", "name": "Camp Mug", "priority": 1})
+    event.listen(_db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+
+    def product_queries() -> int:
+        statements.clear()
+        chosen = [p.sku for p in recommend_products(order)]
+        return chosen, len([s for s in statements if "FROM products" in s])
+
+    first, first_queries = product_queries()
+    again, again_queries = product_queries()
+    assert first == again == ["MUG"]
+    assert again_queries == first_queries - 1  # the best products are not read again
+
+    add_products(db, acme, {"sku": "HAT", "name": "Sun Hat", "priority": 5})
+    db.session.refresh(acme)
+
+    assert product_queries() == (["HAT", "MUG"], first_queries)

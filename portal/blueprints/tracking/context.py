@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,10 +12,12 @@ from flask_babel import gettext as _
 
 from portal.blueprints.tracking.forms import FeedbackForm, SmsForm
 from portal.blueprints.tracking.presenter import TrackingPage, build_page
+from portal.blueprints.tracking.render_cache import status_etag
 from portal.database import utcnow
-from portal.models import Feedback, Order, Product
+from portal.models import Feedback, Order
 from portal.services.feedback import feedback_stage, get_feedback, is_editable
-from portal.services.recommendations import click_token, recommend_products
+from portal.services.lookup import PageStamp
+from portal.services.recommendations import Pick, click_token, recommend_products
 from portal.services.sms_optin import phone_ending
 from portal.web.i18n import content_locale
 
@@ -54,19 +55,6 @@ def is_delivered(page: TrackingPage) -> bool:
     return page.summary.status == "delivered"
 
 
-def status_etag(page: TrackingPage) -> str:
-    """A fingerprint of what the status partial shows, in this language, today."""
-    merchant = page.merchant
-    parts = (
-        content_locale(),
-        page.order.order_number,
-        len(page.order.shipments),
-        repr(page.summary),
-        bool(merchant.support_email or merchant.support_phone or merchant.support_url),
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-
-
 def feedback_state(
     order: Order, delivered: bool, form: FeedbackForm | None = None, thanked: bool = False
 ) -> FeedbackState:
@@ -88,7 +76,7 @@ def sms_state(order: Order, form: SmsForm | None = None) -> SmsState:
     return SmsState(order.sms_opt_in, stopped, phone_ending(order.customer_phone), form)
 
 
-def _price(product: Product, order: Order) -> str | None:
+def _price(product: Pick, order: Order) -> str | None:
     currency = product.currency or order.currency
     if product.price is None or not currency:
         return None
@@ -114,12 +102,13 @@ def status_context(
     order: Order, token: str, now: datetime | None = None, cards: bool = False
 ) -> dict[str, Any]:
     """The template context of the live status partial (with the shipment cards if asked)."""
-    page = build_page(order, now or utcnow(), cards=cards)
+    now = now or utcnow()
+    page = build_page(order, now, cards=cards)
     return {
         "merchant": order.merchant,
         "token": token,
         "page": page,
-        "etag": status_etag(page),
+        "etag": status_etag(PageStamp.of(order), now),
         "live": page.summary.status not in SETTLED_STATUSES,
     }
 

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, render_template, request
+from datetime import datetime
+
+from flask import abort, g, make_response, render_template, request, session
 
 from portal.blueprints.tracking import bp
 from portal.blueprints.tracking.context import page_context, status_context
-from portal.blueprints.tracking.pageviews import page_view_source, record_page_view
-from portal.database import write_after_reads
+from portal.blueprints.tracking.pageviews import note_page_view, page_view_source
+from portal.blueprints.tracking.render_cache import (
+    fill,
+    page_cache,
+    page_key,
+    slots,
+    status_etag,
+)
+from portal.database import utcnow
 from portal.models import Merchant, Order
-from portal.services.lookup import get_order_for_page
+from portal.services.lookup import PageStamp, get_order_for_page, page_stamp
 from portal.services.merchants import get_by_slug_or_404
 
 LOGO_MAX_AGE = 365 * 24 * 3600
@@ -36,25 +45,39 @@ def private_page(response):
 
 @bp.get("/<merchant_slug>/orders/<token>")
 def order_page(merchant_slug: str, token: str):
-    merchant, order = shopper_order_or_404(merchant_slug, token)
+    """The page, from this worker's render cache while the order and brand are unchanged."""
+    stamp = page_stamp(merchant_slug, token)
+    if stamp is None:
+        abort(404)
+    g.order_locale = stamp.locale
+    now = utcnow()
     if request.htmx:
-        return _status_partial(order, token)
-    response = make_response(render_template("tracking/page.html", **page_context(order, token)))
-    if "done" not in request.args:  # coming back from a form without JavaScript
-        merchant_id, order_id = order.merchant_id, order.id
+        return _status_partial(merchant_slug, token, stamp, now)
+    # Coming back from a form without JavaScript, or with a message to show: render afresh.
+    reusable = "done" not in request.args and "_flashes" not in session
+    key = page_key(request.host, token, stamp, now)
+    html = page_cache().get(key) if reusable else None
+    if html is None:
+        _merchant, order = shopper_order_or_404(merchant_slug, token)
+        html = render_template("tracking/page.html", **page_context(order, token, now), **slots())
+        if reusable:
+            page_cache().put(key, html)
+    response = make_response(fill(html))
+    if "done" not in request.args:
         source = page_view_source(request.args.get("src"))
-        write_after_reads(lambda: record_page_view(merchant_id, order_id, source))
+        note_page_view(stamp.merchant_id, stamp.order_id, source)
     return private_page(response)
 
 
-def _status_partial(order: Order, token: str):
-    """The live status for htmx polling: 304 when the shopper already has this version."""
-    context = status_context(order, token)
-    etag = context["etag"]
+def _status_partial(merchant_slug: str, token: str, stamp: PageStamp, now: datetime):
+    """The live status for htmx polling: 304, from the stamp alone, when nothing changed."""
+    etag = status_etag(stamp, now)
     if request.if_none_match.contains(etag):
         response = make_response("", 304)
     else:
-        response = make_response(render_template("tracking/_status.html", **context))
+        _merchant, order = shopper_order_or_404(merchant_slug, token)
+        html = render_template("tracking/_status.html", **status_context(order, token, now))
+        response = make_response(html)
     response.set_etag(etag)
     return private_page(response)
 
