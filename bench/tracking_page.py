@@ -1,6 +1,12 @@
-"""Tracking page benchmark: requests/s and p99 of the real page beside /healthz under gunicorn."""
+"""Tracking page benchmark: requests/s and p99 of the real page beside /healthz under gunicorn.
 
-# Run: .venv/bin/python bench/tracking_page.py [--quick]
+Usage: .venv/bin/python bench/tracking_page.py [--database-url URL] [--quick]
+
+SQLite by default; `--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test`
+measures PostgreSQL (a schema bench_tracking is created and dropped). After the load the
+page views written are counted against the requests wrk made, and the time of one uncached
+render (a shopper's first view of an order) is measured in-process.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +51,7 @@ def seed(env: dict[str, str], events: int) -> str:
     app = create_app({key: env[key] for key in ("DATABASE_URL", "QUEUE_URL", "SECRET_KEY")})
     with app.app_context():
         db.create_all()
+        db.session.commit()
         merchant = create_merchant("acme", "Acme Outdoor")
         merchant.support_email = "help@acme.test"
         skus = [f"SKU-{n}" for n in range(6)]
@@ -116,7 +123,7 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 30 s (see its output above)")
 
 
-def run_wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
+def run_wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         capture_output=True,
@@ -126,10 +133,11 @@ def run_wrk(url: str, seconds: int, connections: int) -> tuple[float, float]:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()
     p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    return rps, p99
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    return rps, p99, total
 
 
-def run_threads(url: str, seconds: float, connections: int) -> tuple[float, float]:
+def run_threads(url: str, seconds: float, connections: int) -> tuple[float, float, int]:
     """Fallback load generator: one requests.Session per thread for `seconds`."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -151,44 +159,115 @@ def run_threads(url: str, seconds: float, connections: int) -> tuple[float, floa
     for thread in threads:
         thread.join()
     p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else latencies[0]
-    return len(latencies) / seconds, p99
+    return len(latencies) / seconds, p99, len(latencies)
+
+
+def prepare_database(database_url: str | None, workdir: str) -> str:
+    """A fresh SQLite file, or a fresh schema bench_tracking in the PostgreSQL database."""
+    if database_url is None:
+        return f"sqlite:///{workdir}/bench.db"
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS bench_tracking CASCADE"))
+        connection.execute(sa.text("CREATE SCHEMA bench_tracking"))
+    admin.dispose()
+    return f"{database_url}?options=-csearch_path%3Dbench_tracking"
+
+
+def drop_schema(database_url: str | None) -> None:
+    if database_url is None:
+        return
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(database_url)
+    with admin.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA IF EXISTS bench_tracking CASCADE"))
+    admin.dispose()
+
+
+def count_page_views(env: dict[str, str]) -> int:
+    from sqlalchemy import func, select
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.models import PageView
+
+    app = create_app({key: env[key] for key in ("DATABASE_URL", "QUEUE_URL", "SECRET_KEY")})
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(PageView))
+        db.engine.dispose()
+    return count
+
+
+def render_times(env: dict[str, str], path: str, rounds: int) -> tuple[float, float]:
+    """Median in-process milliseconds of the page rendered afresh and from the cache."""
+    from portal import create_app
+    from portal.blueprints.tracking.render_cache import RenderCache
+
+    config = {key: env[key] for key in ("DATABASE_URL", "QUEUE_URL", "SECRET_KEY")}
+    app = create_app({**config, "PAGE_VIEW_FLUSH_SECONDS": 3600})
+    client = app.test_client()
+
+    def timed(fresh: bool) -> float:
+        if fresh:
+            app.extensions["tracking_page_cache"] = RenderCache()
+        started = time.perf_counter()
+        assert client.get(path).status_code == 200
+        return (time.perf_counter() - started) * 1000
+
+    timed(False)
+    uncached = statistics.median(timed(True) for _ in range(rounds))
+    cached = statistics.median(timed(False) for _ in range(rounds))
+    app.extensions["page_view_buffer"].flush()  # now, while the schema exists
+    return uncached, cached
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny run for the smoke test")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL (default SQLite)")
     args = parser.parse_args(argv)
     seconds, connections, events = (2, 4, 5) if args.quick else (15, 16, 40)
     use_wrk = shutil.which("wrk") is not None
+    backend = "PostgreSQL" if args.database_url else "SQLite"
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+            "DATABASE_URL": prepare_database(args.database_url, tmp),
             "QUEUE_URL": f"sqlite:///{tmp}/jobs.db",
             "SECRET_KEY": "bench-secret-key-bench-secret-key-bench",
             "PYTHONPATH": str(ROOT),
         }
-        path = seed(env, events)
-        port = free_port()
-        server = start_gunicorn(env, port)
         try:
-            base = f"http://127.0.0.1:{port}"
-            assert requests.get(base + path, timeout=10).status_code == 200
-            load = run_wrk if use_wrk else run_threads
-            health = load(base + "/healthz", seconds, connections)
-            page = load(base + path, seconds, connections)
+            path = seed(env, events)
+            port = free_port()
+            server = start_gunicorn(env, port)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                assert requests.get(base + path, timeout=10).status_code == 200
+                load = run_wrk if use_wrk else run_threads
+                health = load(base + "/healthz", seconds, connections)
+                page = load(base + path, seconds, connections)
+            finally:
+                server.terminate()  # workers write the page views they hold as they exit
+                server.wait(timeout=30)
+            views = count_page_views(env)
+            uncached, cached = render_times(env, path, 5 if args.quick else 50)
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            drop_schema(args.database_url)
     tool = "wrk -t2" if use_wrk else "python threads"
     print(
         f"tracking page benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"gunicorn -w {WORKERS}, SQLite, {tool} -c{connections} {seconds}s each"
+        f"gunicorn -w {WORKERS}, {backend}, {tool} -c{connections} {seconds}s each"
     )
     print(f"order: 3 shipments, {events} events, 6 items; catalogue of 50 products")
     print(f"/healthz         {health[0]:8.1f} requests/s  p99 {health[1]:7.1f} ms")
-    print(f"tracking page    {page[0]:8.1f} requests/s  p99 {page[1]:7.1f} ms  (writes a PageView)")
+    print(f"tracking page    {page[0]:8.1f} requests/s  p99 {page[1]:7.1f} ms")
     print(f"ratio tracking page/healthz: {page[0] / health[0]:.2f}")
+    print(f"page views written: {views} for {page[2] + 1} page requests")
+    print(f"in-process: uncached render {uncached:.2f} ms, from the render cache {cached:.2f} ms")
     return 0
 
 
