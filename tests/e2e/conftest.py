@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -39,15 +40,24 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.fixture
-def live_server(app) -> Iterator[str]:
-    """The test's app on 127.0.0.1, a free port, in a daemon thread; yields the base URL."""
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` on 127.0.0.1, a free port, in a daemon thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """The test's app served on a loopback port; yields the base URL."""
+    with serving(app) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,7 @@ def agent_page(live_server, page, demo_shop):
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server + "/agent/")
+    page.wait_for_load_state("load")  # htmx has wired up the search box
     return page
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.models import Feedback, Product, ProductClick
+from tests.e2e.conftest import serving
 from tests.e2e.tracking_shop import add_catalogue, build_states
 
 pytestmark = pytest.mark.e2e
@@ -57,6 +58,24 @@ def test_a_wrong_pair_is_explained_above_the_form_with_focus_on_it(live_server, 
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("We couldn't find an order")
     expect(alert).to_be_focused()
+
+
+def test_guessing_is_stopped_with_a_friendly_branded_page(make_app, page, shop, artifacts_dir):
+    with serving(make_app(RATELIMIT_ENABLED=True)) as base_url:
+        page.goto(base_url + "/acme/track")
+        for attempt in range(9):
+            page.get_by_label("Order number").fill("1042")
+            page.get_by_label("Email, phone or postal code").fill(f"guess{attempt}@example.com")
+            page.get_by_role("button", name="Track order").click()
+            if attempt < 8:
+                expect(page.get_by_role("alert")).to_contain_text("We couldn't find an order")
+
+        expect(page.get_by_role("heading", level=1)).to_have_text("Too many attempts")
+        expect(page.get_by_text("please wait")).to_be_visible()
+        expect(page.get_by_text("Acme Outdoor").first).to_be_visible()
+        page.screenshot(path=str(artifacts_dir / "lookup-rate-limited.png"))
+        page.get_by_role("link", name="Back to order lookup").click()
+        expect(page.get_by_label("Order number")).to_be_visible()
 
 
 @pytest.mark.parametrize(
