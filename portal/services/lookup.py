@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.extensions import db
 from portal.models import Merchant, Order, Shipment, TrackingLink
@@ -69,18 +69,21 @@ def shopper_link_token(order: Order) -> str:
     return token or issue_tracking_link(order).token
 
 
-def get_order_for_page(merchant: Merchant, token: str) -> Order | None:
-    """The order behind a live token with everything its page shows, in a fixed few queries."""
+def get_order_for_page(merchant_slug: str, token: str) -> Order | None:
+    """The order behind a live token of the merchant, with its merchant and everything its
+    page shows, in a fixed few queries."""
     return db.session.scalar(
         select(Order)
         .join(TrackingLink, TrackingLink.order_id == Order.id)
+        .join(Merchant, Merchant.id == Order.merchant_id)
         .where(
             TrackingLink.token == token,
-            TrackingLink.merchant_id == merchant.id,
             TrackingLink.revoked_at.is_(None),
-            Order.merchant_id == merchant.id,
+            TrackingLink.merchant_id == Merchant.id,
+            Merchant.slug == merchant_slug,
         )
         .options(
+            contains_eager(Order.merchant),
             selectinload(Order.items),
             selectinload(Order.shipments).selectinload(Shipment.events),
             selectinload(Order.shipments).selectinload(Shipment.items),

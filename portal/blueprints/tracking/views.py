@@ -26,12 +26,11 @@ LOGO_MAX_AGE = 365 * 24 * 3600
 
 def shopper_order_or_404(merchant_slug: str, token: str) -> tuple[Merchant, Order]:
     """The merchant and the order behind a live token; 404 otherwise. Sets the page language."""
-    merchant = get_by_slug_or_404(merchant_slug)
-    order = get_order_for_page(merchant, token)
+    order = get_order_for_page(merchant_slug, token)
     if order is None:
         abort(404)
     g.order_locale = order.customer_locale
-    return merchant, order
+    return order.merchant, order
 
 
 def private_page(response):
