@@ -13,7 +13,13 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
     if (status === 304) {
+      // Nothing new to show; the server may still have moved the ETag on.
       event.detail.shouldSwap = false;
+      var etag = event.detail.xhr.getResponseHeader("ETag");
+      var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+      if (etag && source) {
+        source.setAttribute("data-etag", etag);
+      }
     } else if (status === 422 || status === 409) {
       // Form errors come back as the section with messages: show them.
       event.detail.shouldSwap = true;

@@ -221,6 +221,26 @@ def test_the_status_refreshes_itself_and_304s_are_not_swapped(live_server, page,
     expect(hero).to_contain_text("Out for delivery — arriving today")
 
 
+def test_feedback_moves_the_etag_on_without_swapping_the_status(live_server, page, shop):
+    page.clock.install()
+    page.goto(live_server + tracking_path(shop["in_transit"]))
+    status = page.locator("#order-status")
+    status.evaluate("element => { element.dataset.original = 'yes'; }")
+    before = status.get_attribute("data-etag")
+
+    page.locator("#feedback label[for=rating-4]").click()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_role("status").filter(has_text="Thank you")).to_be_visible()
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true") as poll:
+        page.clock.run_for(61_000)
+
+    assert poll.value.status == 304
+    assert poll.value.request.headers["if-none-match"] == before
+    expect(status).to_have_attribute("data-etag", poll.value.headers["etag"])
+    expect(status).to_have_attribute("data-original", "yes")  # the same element: not swapped
+    assert poll.value.headers["etag"] != before
+
+
 def test_screenshots_of_every_state_at_phone_and_desktop(live_server, page, shop, artifacts_dir):
     pages = {"lookup": "/acme/track"}
     for state in ("in_transit", "delivered", "late", "split", "exception", "empty_catalogue"):

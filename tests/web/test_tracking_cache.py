@@ -181,13 +181,36 @@ def test_the_live_refresh_answers_304_from_one_query(app, client, order):
     assert not [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE")]
 
 
-def test_the_live_refresh_changes_when_feedback_is_saved(client, db, order):
-    etag = client.get(path_of(order), headers=HX).headers["ETag"]
+def test_a_change_the_status_doesnt_show_is_a_304_with_a_new_etag(app, client, db, order):
+    path = path_of(order)
+    etag = client.get(path, headers=HX).headers["ETag"]
 
-    client.post(path_of(order) + "/feedback", data={"rating": "3", "comment": ""})
-    again = client.get(path_of(order), headers={**HX, "If-None-Match": etag})
+    client.post(path + "/feedback", data={"rating": "3", "comment": ""})
+    moved = client.get(path, headers={**HX, "If-None-Match": etag})
+    new_etag = moved.headers["ETag"]
+    holder = {}
 
-    assert again.status_code == 200 and again.headers["ETag"] != etag
+    def refresh():
+        holder["response"] = client.get(path, headers={**HX, "If-None-Match": new_etag})
+
+    statements = statements_of(app, refresh)
+
+    assert moved.status_code == 304 and moved.data == b""
+    assert new_etag != etag
+    assert new_etag.split(".")[1] == etag.split(".")[1]  # the same content
+    assert holder["response"].status_code == 304 and len(reads(statements)) == 1
+
+
+def test_a_new_quarter_hour_with_the_same_status_is_still_a_304(client, order):
+    path = path_of(order)
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        etag = client.get(path, headers=HX).headers["ETag"]
+        clock.shift(timedelta(minutes=16))
+
+        later = client.get(path, headers={**HX, "If-None-Match": etag})
+
+    assert later.status_code == 304
+    assert later.headers["ETag"] != etag
 
 
 def test_buffered_page_views_are_written_together(make_app, order):

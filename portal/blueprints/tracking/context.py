@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from portal.blueprints.tracking.forms import FeedbackForm, SmsForm
 from portal.blueprints.tracking.presenter import TrackingPage, build_page
-from portal.blueprints.tracking.render_cache import status_etag
+from portal.blueprints.tracking.render_cache import content_etag, status_etag
 from portal.database import utcnow
 from portal.models import Feedback, Order
 from portal.services.feedback import feedback_stage, get_feedback, is_editable
@@ -98,6 +98,22 @@ def recommendations(order: Order) -> list[Recommendation]:
     ]
 
 
+def live_etag(order: Order, page: TrackingPage, now: datetime) -> str:
+    """The live status's ETag, "<version>.<content>": a refresh whose version part is
+    current is answered 304 from the page stamp alone; one whose content part still
+    matches after the order or shop changed elsewhere gets a 304 with the new ETag, so the
+    status is never swapped, nor read out again to a screen reader, for nothing."""
+    merchant = order.merchant
+    fingerprint = (
+        content_locale(),
+        order.order_number,
+        len(order.shipments),
+        repr(page.summary),
+        bool(merchant.support_email or merchant.support_phone or merchant.support_url),
+    )
+    return f"{status_etag(PageStamp.of(order), now)}.{content_etag(fingerprint)}"
+
+
 def status_context(
     order: Order, token: str, now: datetime | None = None, cards: bool = False
 ) -> dict[str, Any]:
@@ -108,7 +124,7 @@ def status_context(
         "merchant": order.merchant,
         "token": token,
         "page": page,
-        "etag": status_etag(PageStamp.of(order), now),
+        "etag": live_etag(order, page, now),
         "live": page.summary.status not in SETTLED_STATUSES,
     }
 

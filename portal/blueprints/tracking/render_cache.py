@@ -82,8 +82,19 @@ def page_key(host: str, token: str, stamp: PageStamp, now: datetime) -> Hashable
 
 
 def status_etag(stamp: PageStamp, now: datetime) -> str:
-    """The live status's ETag: it changes when the order or merchant changes, with the
-    language, and each quarter hour (so "today" and "tomorrow" stay true)."""
+    """The version part of the live status's ETag: it changes when the order or merchant
+    changes, with the language, and each quarter hour (so "today" and "tomorrow" stay true)."""
     quarter = int(now.timestamp() // DAY_SAFE_SECONDS)
     parts = (stamp.order_id, stamp.order_version, stamp.merchant_version, content_locale(), quarter)
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def content_etag(fingerprint: object) -> str:
+    """The content part: a fingerprint of what the status shows."""
+    return hashlib.sha256(repr(fingerprint).encode()).hexdigest()[:16]
+
+
+def split_etag(etag: str) -> tuple[str, str]:
+    """(version part, content part) of a live status ETag; empty parts for anything else."""
+    version, _dot, content = etag.partition(".")
+    return version, content

@@ -14,6 +14,7 @@ from portal.blueprints.tracking.render_cache import (
     page_cache,
     page_key,
     slots,
+    split_etag,
     status_etag,
 )
 from portal.database import utcnow
@@ -69,15 +70,21 @@ def order_page(merchant_slug: str, token: str):
 
 
 def _status_partial(merchant_slug: str, token: str, stamp: PageStamp, now: datetime):
-    """The live status for htmx polling: 304, from the stamp alone, when nothing changed."""
-    etag = status_etag(stamp, now)
-    if request.if_none_match.contains(etag):
+    """The live status for htmx polling. 304 from the stamp alone while nothing changed;
+    304 with a new ETag when something changed that the status doesn't show."""
+    sent = next(iter(request.if_none_match.as_set()), "")
+    sent_version, sent_content = split_etag(sent)
+    if sent_version == status_etag(stamp, now):
+        response = make_response("", 304)
+        response.set_etag(sent)
+        return private_page(response)
+    _merchant, order = shopper_order_or_404(merchant_slug, token)
+    context = status_context(order, token, now)
+    if split_etag(context["etag"])[1] == sent_content:
         response = make_response("", 304)
     else:
-        _merchant, order = shopper_order_or_404(merchant_slug, token)
-        html = render_template("tracking/_status.html", **status_context(order, token, now))
-        response = make_response(html)
-    response.set_etag(etag)
+        response = make_response(render_template("tracking/_status.html", **context))
+    response.set_etag(context["etag"])
     return private_page(response)
 
 
