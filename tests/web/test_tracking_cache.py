@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import event, select
 
+from portal.blueprints.tracking.render_cache import RenderCache
 from portal.database import utcnow
 from portal.extensions import db as _db
 from portal.models import Feedback, PageView
@@ -239,3 +240,15 @@ def test_the_buffers_thread_writes_the_views(make_app, order):
 
     with app.app_context():
         assert _db.session.scalars(select(PageView.source)).all() == ["email"]
+
+
+def test_the_render_cache_forgets_the_least_recently_used_page():
+    cache = RenderCache(size=2)
+    cache.put("a", "<p>a</p>")
+    cache.put("b", "<p>b</p>")
+    assert cache.get("a") == "<p>a</p>"  # "b" is now the oldest
+
+    cache.put("c", "<p>c</p>")
+
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == ("<p>a</p>", "<p>c</p>")

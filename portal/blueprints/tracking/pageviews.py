@@ -68,9 +68,6 @@ class PageViewBuffer:
         if burst:
             self.wake()
 
-    def __len__(self) -> int:
-        return len(self._rows)
-
     def flush(self) -> int:
         """Write every waiting view in one statement; returns how many."""
         with self._lock:

@@ -53,9 +53,6 @@ class RenderCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
 
 def page_cache() -> RenderCache:
     """This application's cache of rendered pages."""
