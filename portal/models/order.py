@@ -63,7 +63,8 @@ class Order(db.Model):
     customer_email: Mapped[str | None] = mapped_column(String(254))
     customer_email_norm: Mapped[str | None] = mapped_column(String(254))
     customer_phone: Mapped[str | None] = mapped_column(String(20))  # E.164
-    customer_locale: Mapped[str] = mapped_column(String(10), default="en")
+    # en, es or de; None when the shop didn't say (the page then follows the browser).
+    customer_locale: Mapped[str | None] = mapped_column(String(10))
     sms_opt_in: Mapped[bool] = mapped_column(default=False)
     # Set when the shopper opts in or out on the tracking page (the API's flag has no time).
     sms_opt_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -99,7 +99,7 @@ class PageStamp:
     merchant_id: int
     order_version: int
     merchant_version: int
-    locale: str
+    locale: str | None
 
     @classmethod
     def of(cls, order: Order) -> PageStamp:

@@ -55,7 +55,7 @@ class OrderData:
     customer_name: str | None = None
     customer_email: str | None = None
     customer_phone: str | None = None
-    customer_locale: str = "en"
+    customer_locale: str | None = None
     sms_opt_in: bool = False
     ship_line1: str | None = None
     ship_city: str | None = None

@@ -77,6 +77,16 @@ def test_read_order_back_with_normalised_fields(api):
     assert shipment["estimated_delivery"] is None and shipment["events"] == []
 
 
+def test_without_a_locale_the_order_has_none_and_its_page_follows_the_browser(api, client):
+    body = {**ORDER, "customer": {k: v for k, v in ORDER["customer"].items() if k != "locale"}}
+    created = api("POST", "/orders", json=body).json
+
+    assert api("GET", "/orders/1042").json["customer"]["locale"] is None
+    path = created["tracking_url"].split("porchlight.test", 1)[1]
+    html = client.get(path, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'lang="de"' in html
+
+
 def test_order_number_matches_ignoring_case_spaces_and_hash(api):
     api("POST", "/orders", json={**ORDER, "order_number": "ab-1042"})
     assert api("GET", "/orders/AB-1042").status_code == 200

@@ -103,6 +103,23 @@ def test_the_order_locale_wins_over_the_browser(client, acme, make_order):
     assert 'lang="de"' in html
 
 
+def test_without_an_order_locale_each_browser_gets_its_own_language(client, acme, make_order):
+    order = make_order(acme, order_number="#2", customer_locale=None)
+    path = f"/acme/orders/{order.active_link.token}"
+
+    pages = {
+        language: client.get(path, headers={"Accept-Language": header}).get_data(as_text=True)
+        for language, header in (("es", "es-MX,es;q=0.9"), ("de", "de-DE"), ("en", "fr, en;q=0.5"))
+    }
+    again = client.get(path, headers={"Accept-Language": "es"}).get_data(as_text=True)
+
+    for language, html in pages.items():
+        assert f'lang="{language}"' in html
+    assert "Pedido #2" in pages["es"] and "Bestellung #2" in pages["de"]
+    assert "Order #2" in pages["en"]
+    assert 'lang="es"' in again  # the cached pages are kept per language
+
+
 def test_every_page_and_lookup_string_has_spanish_and_german():
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
     from babel.messages.pofile import read_po

@@ -41,7 +41,7 @@ class CustomerIn(_Body):
     name: Text | None = None
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=254)] | None = None
     phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
-    locale: str = "en"
+    locale: str | None = None
     sms_opt_in: bool = False
 
     @field_validator("email")
@@ -53,7 +53,9 @@ class CustomerIn(_Body):
 
     @field_validator("locale")
     @classmethod
-    def known_locale(cls, value: str) -> str:
+    def known_locale(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         language = value.replace("_", "-").split("-")[0].lower()
         if language not in ("en", "es", "de"):
             raise ValueError("must be en, es or de")
