@@ -8,14 +8,17 @@ import hmac
 import ipaddress
 import json
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+import certifi
 import requests
+import urllib3
 
 from portal.notify import PermanentFailure, SendResult, TemporaryFailure
-from portal.notify.http import make_session, post
+from portal.notify.http import CONNECT_TIMEOUT, READ_TIMEOUT, USER_AGENT, make_session, post
 
 SECRET_PREFIX = "whsec_"
 Resolver = Callable[[str, int], Iterable[str]]
@@ -43,8 +46,9 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_target(url: str, allow_private: bool, resolver: Resolver | None = None) -> None:
-    """Raise UnsafeWebhookTarget unless every address the URL's host resolves to is public.
+def check_target(url: str, allow_private: bool, resolver: Resolver | None = None) -> list[str]:
+    """Raise UnsafeWebhookTarget unless every address the URL's host resolves to is public;
+    returns those addresses, IPv4 first (none when private targets are allowed).
 
     https only, unless private targets are allowed (tests, intranets) which also allows http.
     """
@@ -55,7 +59,7 @@ def check_target(url: str, allow_private: bool, resolver: Resolver | None = None
     if parts.username or parts.password:
         raise UnsafeWebhookTarget("the webhook URL must not contain a user name or password")
     if allow_private:
-        return
+        return []
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
@@ -72,6 +76,7 @@ def check_target(url: str, allow_private: bool, resolver: Resolver | None = None
             raise UnsafeWebhookTarget(
                 f"{parts.hostname} resolves to {address}, a private or local address"
             )
+    return sorted(addresses, key=lambda address: (":" in address, address))
 
 
 def secret_key(secret: str) -> bytes:
@@ -99,6 +104,44 @@ def verify(secret: str, headers, body: bytes, tolerance: int = 300, now: float |
     return any(hmac.compare_digest(expected, candidate) for candidate in signatures)
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's certificate authorities plus certifi's (what requests would trust)."""
+    context = ssl.create_default_context()
+    context.load_verify_locations(certifi.where())
+    return context
+
+
+def pinned_post(url: str, addresses: list[str], body: bytes, headers: dict[str, str]) -> int:
+    """POST to the https URL through one of `addresses` (tried in order until one connects),
+    with the URL's host name for SNI, certificate checks and the Host header; returns the
+    status. Redirects are not followed and nothing is retried."""
+    parts = urlsplit(url)
+    port = parts.port or 443
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    host = parts.hostname if port == 443 else f"{parts.hostname}:{port}"
+    headers = {**headers, "Host": host, "User-Agent": USER_AGENT}
+    timeout = urllib3.Timeout(connect=CONNECT_TIMEOUT, read=READ_TIMEOUT)
+    for index, address in enumerate(addresses):
+        pool = urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            timeout=timeout,
+            retries=False,
+            server_hostname=parts.hostname,
+            assert_hostname=parts.hostname,
+            ssl_context=tls_context(),
+        )
+        try:
+            answer = pool.urlopen("POST", path, body=body, headers=headers, redirect=False)
+            return answer.status
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError):
+            if index == len(addresses) - 1:
+                raise
+        finally:
+            pool.close()
+    raise urllib3.exceptions.HTTPError("no address to connect to")  # pragma: no cover
+
+
 def encode_body(event_type: str, timestamp: str, data: dict) -> bytes:
     """The JSON body `{"type", "timestamp", "data"}`, compact and stable."""
     payload = {"type": event_type, "timestamp": timestamp, "data": data}
@@ -114,9 +157,14 @@ class WebhookSender:
         self.session = make_session()
 
     def send(self, url: str, secret: str, message_id: str, body: bytes) -> SendResult:
-        """POST one signed body; a 2xx answer is success, anything else raises."""
+        """POST one signed body; a 2xx answer is success, anything else raises.
+
+        The connection goes to an address that was just checked, never to a second lookup
+        of the name, so a DNS answer that changes in between (rebinding) cannot steer the
+        request to a private address. TLS still verifies the certificate for the name.
+        """
         try:
-            check_target(url, self.allow_private, self.resolver)
+            addresses = check_target(url, self.allow_private, self.resolver)
         except UnsafeWebhookTarget as error:
             raise PermanentFailure(f"webhook target refused: {error}") from error
         timestamp = int(time.time())
@@ -127,15 +175,23 @@ class WebhookSender:
             "webhook-signature": sign(secret, message_id, timestamp, body),
         }
         try:
-            answer = post(self.session, url, data=body, headers=headers)
-        except requests.RequestException as error:
+            if addresses:
+                status = pinned_post(url, addresses, body, headers)
+            else:
+                status = post(self.session, url, data=body, headers=headers).status_code
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as error:
             raise TemporaryFailure(f"webhook unreachable: {error.__class__.__name__}") from error
-        if 200 <= answer.status_code < 300:
+        return self._outcome(status, message_id)
+
+    @staticmethod
+    def _outcome(status: int, message_id: str) -> SendResult:
+        """A 2xx answer is success; a redirect or 410 is permanent; the rest is retried."""
+        if 200 <= status < 300:
             return SendResult(provider_message_id=message_id)
-        text = f"webhook answered {answer.status_code}"
-        if 300 <= answer.status_code < 400:
+        text = f"webhook answered {status}"
+        if 300 <= status < 400:
             raise PermanentFailure(text + " (redirects are not followed)")
-        if answer.status_code == 410:
+        if status == 410:
             raise PermanentFailure(text + " (gone)")
         raise TemporaryFailure(text)
 
