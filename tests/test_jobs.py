@@ -89,11 +89,57 @@ def test_worker_tick_queues_batches_that_poll_the_carrier(
     try:
         assert huey.pending_count() == 2  # batches of POLL_BATCH_SIZE, ids only
         while task := huey.dequeue():
-            assert all(isinstance(shipment_id, int) for shipment_id in task.args[0])
+            if task.name == "poll_batch":
+                assert all(isinstance(shipment_id, int) for shipment_id in task.args[0])
             huey.execute(task)
         with application.app_context():
             statuses = db.session.scalars(select(Shipment.status)).all()
             assert statuses == ["delivered"] * 3
             assert scheduled_tick() == 0  # nothing due any more
+    finally:
+        huey.flush()
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_a_batch_that_queues_messages_wakes_the_dispatcher(
+    make_app, emulator, queue_url, queue_name
+):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from carriers.emulator import make_tracking_number
+    from portal.database import utcnow
+    from portal.extensions import db
+    from portal.jobs.tasks import scheduled_tick
+    from portal.models import Notification
+    from portal.services import merchants, orders
+
+    application = make_app(
+        QUEUE_URL=queue_url,
+        QUEUE_NAME=queue_name,
+        CARRIER_UPS_BASE_URL=emulator.url,
+        CARRIER_UPS_CLIENT_ID="demo",
+        CARRIER_UPS_CLIENT_SECRET="demo",
+    )
+    huey = application.extensions["huey"]
+    with application.app_context():
+        acme = merchants.create_merchant("acme", "Acme")
+        number = make_tracking_number("ups", "normal", utcnow() - timedelta(hours=3), 0)
+        data = orders.OrderData(
+            "1", customer_email="maya@example.com", shipments=[orders.ShipmentData(number, "ups")]
+        )
+        orders.create_order(acme, data)
+        db.session.commit()
+        scheduled_tick()
+    try:
+        names = []
+        while task := huey.dequeue():
+            names.append(task.name)
+            huey.execute(task)
+        with application.app_context():
+            statuses = db.session.scalars(select(Notification.status)).all()
+        assert names == ["poll_batch", "send_notifications"]
+        assert statuses and set(statuses) == {"sent"}  # sent by the wake-up, not a sweep
     finally:
         huey.flush()

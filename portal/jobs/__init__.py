@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -9,6 +10,8 @@ from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from portal.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def make_huey(queue_url: str, name: str = "porchlight") -> Huey:
@@ -48,3 +51,12 @@ def init_jobs(app: Flask) -> None:
 def enqueue(task_name: str, *args):
     """Queue a task by name (arguments are ids, never personal data); returns Huey's result."""
     return current_app.extensions["tasks"][task_name](*args)
+
+
+def wake_dispatcher() -> None:
+    """Have a worker send the outbox now rather than at the next minute's sweep. Best effort:
+    the rows are already committed, so when the queue is unreachable the sweep sends them."""
+    try:
+        enqueue("send_notifications")
+    except Exception:  # noqa: BLE001  (Redis or the queue file unavailable)
+        log.warning("could not wake the dispatcher; the next sweep will send", exc_info=True)

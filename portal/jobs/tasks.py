@@ -24,9 +24,14 @@ log = logging.getLogger(__name__)
 
 
 def poll_batch(shipment_ids: list[int]) -> dict[str, int]:
-    """Poll one claimed batch and commit; returns the counts."""
+    """Poll one claimed batch and commit; returns the counts. When it queued messages, the
+    dispatcher is woken at once rather than at the next minute's sweep."""
+    from portal.jobs import wake_dispatcher
+
     stats = poll_shipments(shipment_ids)
     db.session.commit()
+    if stats.notified:
+        wake_dispatcher()
     return {
         "polled": stats.polled,
         "events": stats.events,

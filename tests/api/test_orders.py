@@ -294,3 +294,26 @@ def test_key_use_is_recorded_on_reads_too_at_most_once_a_minute(client, db, acme
         client.get("/api/v1/orders/1", headers=headers)
     db.session.expire_all()
     assert db.session.get(ApiKey, api_key.id).last_used_at == start + timedelta(minutes=2)
+
+
+def test_a_new_order_wakes_the_dispatcher_for_its_confirmation(api, app):
+    huey = app.extensions["huey"]
+
+    assert api("POST", "/orders", json=ORDER).status_code == 201
+
+    assert [task.name for task in huey.pending()] == ["send_notifications"]
+
+
+def test_an_unreachable_queue_does_not_fail_the_order(make_app, acme, make_api_key, db):
+    from sqlalchemy import select
+
+    from portal.models import Notification
+
+    app = make_app(QUEUE_URL="redis://127.0.0.1:1/0")  # nothing listens on port 1
+    key = make_api_key(acme)
+    response = app.test_client().post(
+        "/api/v1/orders", json=ORDER, headers={"Authorization": f"Bearer {key}"}
+    )
+
+    assert response.status_code == 201
+    assert db.session.scalars(select(Notification.status)).all() == ["pending"]  # the sweep's

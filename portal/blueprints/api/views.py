@@ -13,6 +13,7 @@ from portal.blueprints.api.schemas import OrderIn, ShipmentIn, field_errors
 from portal.blueprints.api.serializers import order_json, shipment_summary_json
 from portal.database import begin_write, utcnow, write_after_reads
 from portal.extensions import db
+from portal.jobs import wake_dispatcher
 from portal.models import Merchant
 from portal.services import orders
 from portal.services.api_keys import authenticate_api_key, needs_touch, touch_api_key
@@ -90,7 +91,7 @@ def create_order():
     begin_write()
     try:
         order = orders.create_order(g.merchant, _order_data(body))
-        queue_order_confirmed(order, utcnow())
+        confirmations = queue_order_confirmed(order, utcnow())
         db.session.commit()
     except orders.OrderExists:
         db.session.rollback()
@@ -101,6 +102,8 @@ def create_order():
     except IntegrityError:
         db.session.rollback()  # a concurrent request created the same order first
         return json_error(409, "order_exists", f"Order {body.order_number} already exists.")
+    if confirmations:
+        wake_dispatcher()  # the confirmation goes out now, not at the next sweep
     return {
         "order_number": order.order_number,
         "tracking_url": tracking_url(order),
