@@ -53,38 +53,51 @@ def test_the_periodic_tick_is_registered_every_minute(queued_app):
         assert [task.name for task in due] == ["tick"]
 
 
-@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
-def test_worker_tick_queues_batches_that_poll_the_carrier(
-    make_app, emulator, queue_url, queue_name
-):
-    from datetime import timedelta
+@pytest.fixture
+def ups_app(make_app, emulator, queue_url, queue_name):
+    """An app whose UPS account is the emulator, queueing into real storage."""
 
-    from sqlalchemy import select
+    def build(**overrides):
+        return make_app(
+            QUEUE_URL=queue_url,
+            QUEUE_NAME=queue_name,
+            CARRIER_UPS_BASE_URL=emulator.url,
+            CARRIER_UPS_CLIENT_ID="demo",
+            CARRIER_UPS_CLIENT_SECRET="demo",
+            **overrides,
+        )
 
+    return build
+
+
+def add_ups_orders(count: int, **fields) -> None:
+    """`count` orders with one UPS shipment each, labelled three hours ago; commits."""
     from carriers.emulator import make_tracking_number
     from portal.database import utcnow
     from portal.extensions import db
-    from portal.jobs.tasks import scheduled_tick
-    from portal.models import Shipment
     from portal.services import merchants, orders
 
-    application = make_app(
-        QUEUE_URL=queue_url,
-        QUEUE_NAME=queue_name,
-        POLL_BATCH_SIZE="2",
-        CARRIER_UPS_BASE_URL=emulator.url,
-        CARRIER_UPS_CLIENT_ID="demo",
-        CARRIER_UPS_CLIENT_SECRET="demo",
-    )
+    acme = merchants.create_merchant("acme", "Acme")
+    started = utcnow() - datetime.timedelta(hours=3)
+    for seq in range(count):
+        number = make_tracking_number("ups", "normal", started, seq)
+        data = orders.OrderData(str(seq), shipments=[orders.ShipmentData(number, "ups")], **fields)
+        orders.create_order(acme, data)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_worker_tick_queues_batches_that_poll_the_carrier(ups_app):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.jobs.tasks import scheduled_tick
+    from portal.models import Shipment
+
+    application = ups_app(POLL_BATCH_SIZE="2")
     huey = application.extensions["huey"]
-    started = utcnow() - timedelta(hours=3)
     with application.app_context():
-        acme = merchants.create_merchant("acme", "Acme")
-        for seq in range(3):
-            number = make_tracking_number("ups", "normal", started, seq)
-            data = orders.OrderData(str(seq), shipments=[orders.ShipmentData(number, "ups")])
-            orders.create_order(acme, data)
-        db.session.commit()
+        add_ups_orders(3)
         assert scheduled_tick() == 3
     try:
         assert huey.pending_count() == 2  # batches of POLL_BATCH_SIZE, ids only
@@ -101,36 +114,17 @@ def test_worker_tick_queues_batches_that_poll_the_carrier(
 
 
 @pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
-def test_a_batch_that_queues_messages_wakes_the_dispatcher(
-    make_app, emulator, queue_url, queue_name
-):
-    from datetime import timedelta
-
+def test_a_batch_that_queues_messages_wakes_the_dispatcher(ups_app):
     from sqlalchemy import select
 
-    from carriers.emulator import make_tracking_number
-    from portal.database import utcnow
     from portal.extensions import db
     from portal.jobs.tasks import scheduled_tick
     from portal.models import Notification
-    from portal.services import merchants, orders
 
-    application = make_app(
-        QUEUE_URL=queue_url,
-        QUEUE_NAME=queue_name,
-        CARRIER_UPS_BASE_URL=emulator.url,
-        CARRIER_UPS_CLIENT_ID="demo",
-        CARRIER_UPS_CLIENT_SECRET="demo",
-    )
+    application = ups_app()
     huey = application.extensions["huey"]
     with application.app_context():
-        acme = merchants.create_merchant("acme", "Acme")
-        number = make_tracking_number("ups", "normal", utcnow() - timedelta(hours=3), 0)
-        data = orders.OrderData(
-            "1", customer_email="maya@example.com", shipments=[orders.ShipmentData(number, "ups")]
-        )
-        orders.create_order(acme, data)
-        db.session.commit()
+        add_ups_orders(1, customer_email="maya@example.com")
         scheduled_tick()
     try:
         names = []
