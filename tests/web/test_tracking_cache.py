@@ -252,3 +252,23 @@ def test_the_render_cache_forgets_the_least_recently_used_page():
 
     assert cache.get("b") is None
     assert (cache.get("a"), cache.get("c")) == ("<p>a</p>", "<p>c</p>")
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+def test_views_that_cannot_be_written_are_kept_for_the_next_round(make_app, order, caplog):
+    from sqlalchemy import text
+
+    app = make_app(PAGE_VIEW_FLUSH_SECONDS=3600)
+    app.test_client().get(path_of(order) + "?src=sms")
+    buffer = app.extensions["page_view_buffer"]
+    with app.app_context():
+        _db.session.execute(text("ALTER TABLE page_views RENAME TO page_views_away"))
+        _db.session.commit()
+
+        assert buffer.flush() == 0
+        assert "could not write 1 page views" in caplog.text
+
+        _db.session.execute(text("ALTER TABLE page_views_away RENAME TO page_views"))
+        _db.session.commit()
+        assert buffer.flush() == 1
+        assert _db.session.scalars(select(PageView.source)).all() == ["sms"]
