@@ -123,9 +123,12 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /healthz within 30 s (see its output above)")
 
 
-def run_wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int]:
+def run_wrk(
+    url: str, seconds: int, connections: int, headers: dict[str, str] | None = None
+) -> tuple[float, float, int]:
+    flags = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *flags, url],
         capture_output=True,
         text=True,
         check=True,
@@ -137,7 +140,9 @@ def run_wrk(url: str, seconds: int, connections: int) -> tuple[float, float, int
     return rps, p99, total
 
 
-def run_threads(url: str, seconds: float, connections: int) -> tuple[float, float, int]:
+def run_threads(
+    url: str, seconds: float, connections: int, headers: dict[str, str] | None = None
+) -> tuple[float, float, int]:
     """Fallback load generator: one requests.Session per thread for `seconds`."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -148,7 +153,7 @@ def run_threads(url: str, seconds: float, connections: int) -> tuple[float, floa
         mine = []
         while time.monotonic() < stop:
             started = time.perf_counter()
-            session.get(url, timeout=30).raise_for_status()
+            session.get(url, headers=headers, timeout=30).raise_for_status()
             mine.append((time.perf_counter() - started) * 1000)
         with lock:
             latencies.extend(mine)
@@ -250,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                 load = run_wrk if use_wrk else run_threads
                 health = load(base + "/healthz", seconds, connections)
                 page = load(base + path, seconds, connections)
+                live = {"HX-Request": "true"}
+                live["If-None-Match"] = requests.get(base + path, headers=live).headers["ETag"]
+                refresh = load(base + path, seconds, connections, live)
             finally:
                 server.terminate()  # workers write the page views they hold as they exit
                 server.wait(timeout=30)
@@ -265,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"order: 3 shipments, {events} events, 6 items; catalogue of 50 products")
     print(f"/healthz         {health[0]:8.1f} requests/s  p99 {health[1]:7.1f} ms")
     print(f"tracking page    {page[0]:8.1f} requests/s  p99 {page[1]:7.1f} ms")
+    print(f"live refresh 304 {refresh[0]:8.1f} requests/s  p99 {refresh[1]:7.1f} ms")
     print(f"ratio tracking page/healthz: {page[0] / health[0]:.2f}")
     print(f"page views written: {views} for {page[2] + 1} page requests")
     print(f"in-process: uncached render {uncached:.2f} ms, from the render cache {cached:.2f} ms")

@@ -23,7 +23,8 @@ def test_benchmark_quick_run_prints_both_figures_and_the_ratio(capsys):
     assert bench.main(["--quick"]) == 0
     output = capsys.readouterr().out
     assert "/healthz" in output and "tracking page" in output
-    assert output.count("requests/s") == 2 and output.count("p99") == 2
+    assert output.count("requests/s") == 3 and output.count("p99") == 3
+    assert "live refresh 304" in output
     lines = output.splitlines()
     assert any(line.startswith("ratio tracking page/healthz: ") for line in lines)
     written = next(line for line in lines if line.startswith("page views written: "))
