@@ -11,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 
-PAGE_VIEW_SOURCES = ("email", "sms", "lookup", "direct", "agent")
+# Where a page view came from: a link's `?src=` (only these), "direct", or an agent's lookup.
+LINK_SOURCES = ("email", "sms", "lookup")
+DIRECT_SOURCE = "direct"
+AGENT_SOURCE = "agent"
 
 
 class PageView(db.Model):

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 
-FEEDBACK_STAGES = ("before_delivery", "after_delivery")
-
 
 class Feedback(db.Model):
     __tablename__ = "feedback"
@@ -20,7 +18,7 @@ class Feedback(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
-    stage: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20))  # before_delivery or after_delivery
     rating: Mapped[int] = mapped_column()
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

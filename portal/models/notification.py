@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.database import UTCDateTime, utcnow
 from portal.extensions import db
 
-NOTIFICATION_STATUSES = ("pending", "sending", "sent", "failed", "suppressed")
-
 
 class Notification(db.Model):
     __tablename__ = "notifications"
@@ -29,6 +27,7 @@ class Notification(db.Model):
     channel: Mapped[str] = mapped_column(String(16))
     recipient: Mapped[str | None] = mapped_column(String(254))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # pending, sending, sent, failed or suppressed
     status: Mapped[str] = mapped_column(String(12), default="pending")
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

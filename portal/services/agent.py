@@ -20,6 +20,7 @@ from portal.models import (
     TrackingLink,
     User,
 )
+from portal.models.analytics import AGENT_SOURCE
 from portal.services.audit import record_audit
 from portal.services.links import issue_tracking_link
 from portal.services.orders import get_order
@@ -28,7 +29,6 @@ NOTE_MAX_CHARS = 4000
 RESEND_SUFFIX = re.compile(r":resend:\d+$")
 # A row on its way out already: resending it would send the message twice.
 NOT_RESENDABLE = ("pending", "sending")
-AGENT_SOURCE = "agent"
 
 
 class AgentActionRefused(ValueError):
@@ -112,19 +112,6 @@ def record_agent_lookup(merchant_id: int, order_id: int) -> PageView:
     db.session.add(view)
     db.session.flush()
     return view
-
-
-def count_agent_lookups(merchant_id: int, start: datetime, end: datetime) -> int:
-    """Agent lookups (order page opens, PageView source "agent") in [start, end): the WISMO
-    rate's numerator, per 100 orders shipped in the same period."""
-    return db.session.scalar(
-        select(func.count()).where(
-            PageView.merchant_id == merchant_id,
-            PageView.source == AGENT_SOURCE,
-            PageView.viewed_at >= start,
-            PageView.viewed_at < end,
-        )
-    )
 
 
 def add_note(order: Order, author: User, body: str) -> AgentNote:

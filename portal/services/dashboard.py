@@ -17,9 +17,9 @@ from portal.models import (
     ProductClick,
     Shipment,
 )
+from portal.models.analytics import AGENT_SOURCE
 
 PERIODS = (7, 30, 90)
-AGENT_SOURCE = "agent"
 # A shipment has left the shop once the carrier has scanned it.
 SHIPPED_STATUSES = (
     "in_transit",
@@ -132,14 +132,15 @@ def headline(merchant_id: int, period: Period) -> dict[str, float | int | None]:
     shipped = orders_shipped(merchant_id, period)
     delivered, late = on_time(merchant_id, period)
     average, ratings = average_rating(merchant_id, period)
+    lookups = agent_lookups(merchant_id, period)
     return {
         "orders_shipped": shipped,
         "on_time_rate": rate(delivered - late, delivered),
-        "wismo_rate": rate(agent_lookups(merchant_id, period), shipped),
+        "wismo_rate": rate(lookups, shipped),
         "average_rating": average,
         "ratings": ratings,
         "delivered": delivered,
-        "lookups": agent_lookups(merchant_id, period),
+        "lookups": lookups,
     }
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import distinct, func, select
 from portal.database import utcnow
 from portal.extensions import db
 from portal.models import Order, PageView, Shipment, TrackingEvent
+from portal.models.analytics import AGENT_SOURCE
 from portal.services.dashboard import (
-    AGENT_SOURCE,
     NOT_MOVING,
     SHIPPED_STATUSES,
     Period,

@@ -16,7 +16,6 @@ from portal.models import Merchant, Product
 from portal.web.branding import safe_url
 
 REQUIRED_COLUMNS = ("sku", "name", "url")
-OPTIONAL_COLUMNS = ("image_url", "price", "currency", "category", "tags", "priority", "active")
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_CSV_ROWS = 5000
 TRUE_WORDS = {"1", "true", "yes", "y", "on", "active"}

@@ -38,10 +38,6 @@ class SearchPage:
     keys: list[str] = field(default_factory=list)
     hint: str | None = None
 
-    @property
-    def searched(self) -> bool:
-        return bool(self.keys)
-
 
 def fold(text: str) -> str:
     """Lowercase without accents: 'José' and 'jose' are the same word to a search box."""

@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal.extensions import db
 from portal.models import User
-from portal.services.merchants import MerchantError, end_user_sessions, password_hasher
+from portal.services.merchants import end_user_sessions, password_hasher
 
 AUTH_AT = "auth_at"
 SEEN_AT = "seen_at"
@@ -70,14 +70,6 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or payload.get("p") != _password_fingerprint(user):
         return None
     return user
-
-
-def check_new_password(password: str, confirmation: str) -> None:
-    """Raise MerchantError when a new password is too short or the two entries differ."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise MerchantError(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
-    if password != confirmation:
-        raise MerchantError("The two passwords don't match.")
 
 
 def set_password(user: User, password: str) -> None:

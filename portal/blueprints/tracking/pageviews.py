@@ -20,11 +20,10 @@ from flask import Flask, current_app
 from portal.database import begin_write, utcnow, write_after_reads
 from portal.extensions import db
 from portal.models import PageView
+from portal.models.analytics import DIRECT_SOURCE, LINK_SOURCES
 
 log = logging.getLogger(__name__)
 
-# Sources a shopper's link may claim; "agent" is set by the console, never by a query string.
-LINK_SOURCES = ("email", "sms", "lookup")
 DEFAULT_FLUSH_SECONDS = 1.0
 # A burst this large is written at once rather than waiting for the second to end.
 MAX_PENDING = 1000
@@ -34,7 +33,7 @@ MAX_KEPT = 50 * MAX_PENDING
 
 def page_view_source(raw: str | None) -> str:
     """The PageView source for a `?src=` value: a known link source, else "direct"."""
-    return raw if raw in LINK_SOURCES else "direct"
+    return raw if raw in LINK_SOURCES else DIRECT_SOURCE
 
 
 def record_page_view(merchant_id: int, order_id: int, source: str) -> PageView:
