@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
@@ -107,14 +106,25 @@ class Carrier(ABC):
 
     def send(self, call: PreparedCall) -> requests.Response:
         """Send a prepared call with the carrier's authentication; raises CarrierHTTPError."""
+        return self._send_with_headers(call, {})
+
+    def _send_with_headers(
+        self, call: PreparedCall, auth_headers: Mapping[str, str]
+    ) -> requests.Response:
         return self.http.request(
             call.method,
             call.path,
             params=call.params,
-            headers=call.headers,
+            headers={**call.headers, **auth_headers},
             json=call.json,
             data=call.data,
         )
+
+    def _require_api_key(self) -> str:
+        """Return the API key; raises CarrierHTTPError (AUTH) when it is not set."""
+        if not self.api_key:
+            raise CarrierHTTPError(ErrorKind.AUTH, f"{self.code}: API key not set")
+        return self.api_key
 
     def track(self, numbers: Sequence[str]) -> list[TrackingResult]:
         """Return one TrackingResult per number, in order.
@@ -143,7 +153,7 @@ class Carrier(ABC):
             ]
         try:
             payload = response.json() if response.content else None
-        except (ValueError, json.JSONDecodeError):
+        except ValueError:  # requests' JSONDecodeError included
             payload = None
             if response.ok:
                 return [

@@ -10,7 +10,6 @@ import requests
 
 from carriers import dhl_parse
 from carriers.base import Carrier, PreparedCall, normalize_number
-from carriers.errors import CarrierHTTPError
 from carriers.models import ErrorKind, TrackingResult
 from carriers.parsing import as_dict, as_list, failures, kind_for_status, text
 
@@ -59,14 +58,7 @@ class DHL(Carrier):
 
     def send(self, call: PreparedCall) -> requests.Response:
         """Send a call with the DHL-API-Key header; raises CarrierHTTPError (AUTH without key)."""
-        if not self.api_key:
-            raise CarrierHTTPError(ErrorKind.AUTH, "dhl: API key not set")
-        return self.http.request(
-            call.method,
-            call.path,
-            params=call.params,
-            headers={**call.headers, "DHL-API-Key": self.api_key},
-        )
+        return self._send_with_headers(call, {"DHL-API-Key": self._require_api_key()})
 
     def parse_response(self, payload: Any, numbers: Sequence[str]) -> list[TrackingResult]:
         """Return one result per number from a 2xx answer; never raises.

@@ -32,6 +32,7 @@ STATUS_CODES: dict[str, S] = {
     "unknown": S.UNKNOWN,
 }
 # Per statusCode, phrases that name a more specific status; the first match wins.
+_ATTEMPT = ("delivery attempt", "could not be delivered", "recipient not home", "not available")
 _RETURNED = (
     "returned to shipper",
     "returned to sender",
@@ -50,15 +51,13 @@ _REFINE: dict[S, tuple[tuple[tuple[str, ...], S], ...]] = {
         (("awaiting collection", "ready for pickup", "available for pickup", "held for pickup",
           "ready for collection", "service point", "parcel locker", "packstation"),
          S.AVAILABLE_FOR_PICKUP),
-        (("delivery attempt", "could not be delivered", "recipient not home", "not available"),
-         S.ATTEMPT_FAILED),
+        (_ATTEMPT, S.ATTEMPT_FAILED),
     ),
     S.DELIVERED: ((_RETURNED, S.RETURNED),),
     S.EXCEPTION: (
         (("cancelled", "canceled", "voided"), S.CANCELLED),
         (_RETURNED, S.RETURNED),
-        (("delivery attempt", "could not be delivered", "recipient not home", "not available"),
-         S.ATTEMPT_FAILED),
+        (_ATTEMPT, S.ATTEMPT_FAILED),
     ),
 }  # fmt: skip
 

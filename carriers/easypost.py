@@ -12,9 +12,16 @@ import requests
 from carriers import easypost_parse
 from carriers.base import Carrier, PreparedCall, normalize_number
 from carriers.detect import detect_carriers
-from carriers.errors import CarrierHTTPError
 from carriers.models import ErrorKind, TrackingResult
-from carriers.parsing import as_dict, as_list, failures, kind_for_status, text
+from carriers.parsing import (
+    as_dict,
+    as_list,
+    code_message_pairs,
+    error_message,
+    failures,
+    kind_for_error,
+    text,
+)
 
 TRACKERS_PATH = "/v2/trackers"
 # EasyPost's names for the carriers `detect` knows, sent when creating a tracker.
@@ -35,9 +42,7 @@ ERROR_KINDS: dict[str, ErrorKind] = {
 def errors_of(payload: Any) -> list[tuple[str, str]]:
     """Return (code, message) pairs of an EasyPost `{"error": {...}}` body."""
     error = as_dict(as_dict(payload).get("error"))
-    found = []
-    if text(error.get("code")) or text(error.get("message")):
-        found.append((text(error.get("code")) or "?", text(error.get("message")) or ""))
+    found = code_message_pairs([error])
     for detail in as_list(error.get("errors")):
         if text(detail.get("message")):
             found.append((text(detail.get("field")) or "?", text(detail.get("message")) or ""))
@@ -85,16 +90,8 @@ class EasyPost(Carrier):
 
     def send(self, call: PreparedCall) -> requests.Response:
         """Send a call with the API key as Basic user; raises CarrierHTTPError."""
-        if not self.api_key:
-            raise CarrierHTTPError(ErrorKind.AUTH, "easypost: API key not set")
-        basic = base64.b64encode(f"{self.api_key}:".encode()).decode("ascii")
-        return self.http.request(
-            call.method,
-            call.path,
-            params=call.params,
-            headers={**call.headers, "Authorization": f"Basic {basic}"},
-            json=call.json,
-        )
+        basic = base64.b64encode(f"{self._require_api_key()}:".encode()).decode("ascii")
+        return self._send_with_headers(call, {"Authorization": f"Basic {basic}"})
 
     def _run(self, call: PreparedCall) -> list[TrackingResult]:
         results = super()._run(call)
@@ -128,12 +125,8 @@ class EasyPost(Carrier):
     ) -> list[TrackingResult]:
         """Return one failure per number for an error status and EasyPost error body."""
         errors = errors_of(payload)
-        kind = kind_for_status(status)
-        if status not in (401, 403):
-            kind = next(
-                (ERROR_KINDS[c.upper()] for c, _ in errors if c.upper() in ERROR_KINDS), kind
-            )
-        message = "; ".join(f"EasyPost {c}: {m}" for c, m in errors) or f"EasyPost: HTTP {status}"
+        kind = kind_for_error(status, (code.upper() for code, _ in errors), ERROR_KINDS)
+        message = error_message("EasyPost", errors) or f"EasyPost: HTTP {status}"
         return failures(numbers, kind, message)
 
 

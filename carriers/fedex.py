@@ -12,7 +12,15 @@ from carriers import fedex_parse
 from carriers.base import PreparedCall, chunks, normalize_number
 from carriers.models import ErrorKind, TrackingResult
 from carriers.oauth import OAuthCarrier
-from carriers.parsing import as_dict, as_list, failures, kind_for_status, text
+from carriers.parsing import (
+    as_dict,
+    as_list,
+    code_message_pairs,
+    error_message,
+    failures,
+    kind_for_status,
+    text,
+)
 
 TOKEN_PATH = "/oauth/token"
 TRACK_PATH = "/track/v1/trackingnumbers"
@@ -39,11 +47,7 @@ ERROR_KINDS: dict[str, ErrorKind] = {
 
 def errors_of(payload: Any) -> list[tuple[str, str]]:
     """Return (code, message) pairs of a FedEx `{"errors": [...]}` body."""
-    return [
-        (text(error.get("code")) or "?", text(error.get("message")) or "")
-        for error in as_list(as_dict(payload).get("errors"))
-        if text(error.get("code")) or text(error.get("message"))
-    ]
+    return code_message_pairs(as_list(as_dict(payload).get("errors")))
 
 
 def _kind_of(code: str | None, fallback: ErrorKind) -> ErrorKind:
@@ -71,15 +75,7 @@ class FedEx(OAuthCarrier):
 
     def token_request(self) -> PreparedCall:
         """Return the client-credentials token call (credentials in the form body)."""
-        return PreparedCall(
-            "POST",
-            TOKEN_PATH,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self.client_id or "",
-                "client_secret": self.client_secret or "",
-            },
-        )
+        return self._form_token_request(TOKEN_PATH)
 
     def build_request(self, numbers: Sequence[str]) -> list[PreparedCall]:
         """Return one POST per 30 numbers, asking for detailed scans."""
@@ -130,12 +126,10 @@ class FedEx(OAuthCarrier):
     ) -> list[TrackingResult]:
         """Return one failure per number for an error status and FedEx error body."""
         errors = errors_of(payload)
-        fallback = kind_for_status(status)
-        kind = ErrorKind.AUTH if status in (401, 403) else fallback
+        kind = kind_for_status(status)
         if errors and status not in (401, 403):
-            kind = _kind_of(errors[0][0], fallback)
-        message = "; ".join(f"FedEx {c}: {m}" for c, m in errors) or f"FedEx: HTTP {status}"
-        return failures(numbers, kind, message)
+            kind = _kind_of(errors[0][0], kind)
+        return failures(numbers, kind, error_message("FedEx", errors) or f"FedEx: HTTP {status}")
 
 
 def _result_for(number: str, track_results: list[dict]) -> TrackingResult:

@@ -76,13 +76,24 @@ class OAuthCarrier(Carrier):
             lifetime = 300.0  # unknown lifetime: assume a short one and refetch soon
         return token, lifetime
 
+    def _form_token_request(self, path: str, **extra: str) -> PreparedCall:
+        """Return a client-credentials token POST with the client id and secret (and any
+        `extra` fields) in the form body."""
+        return PreparedCall(
+            "POST",
+            path,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id or "",
+                "client_secret": self.client_secret or "",
+                **extra,
+            },
+        )
+
     def _fetch_token(self) -> tuple[str, float]:
         if not (self.client_id and self.client_secret):
             raise CarrierHTTPError(ErrorKind.AUTH, f"{self.code}: client id and secret not set")
-        call = self.token_request()
-        response = self.http.request(
-            call.method, call.path, params=call.params, headers=call.headers, data=call.data
-        )
+        response = self._send_with_headers(self.token_request(), {})
         if response.status_code in (400, 401, 403):
             raise CarrierHTTPError(
                 ErrorKind.AUTH,
@@ -105,18 +116,12 @@ class OAuthCarrier(Carrier):
     def send(self, call: PreparedCall) -> requests.Response:
         """Send with a Bearer token; on 401 refresh the token once and resend once."""
         token = self.tokens.get()
-        response = self._send_with(call, token)
+        response = self._send_with_headers(call, _bearer(token))
         if response.status_code == 401:
             self.tokens.invalidate(token)
-            response = self._send_with(call, self.tokens.get())
+            response = self._send_with_headers(call, _bearer(self.tokens.get()))
         return response
 
-    def _send_with(self, call: PreparedCall, token: str) -> requests.Response:
-        return self.http.request(
-            call.method,
-            call.path,
-            params=call.params,
-            headers={**call.headers, "Authorization": f"Bearer {token}"},
-            json=call.json,
-            data=call.data,
-        )
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -102,6 +102,11 @@ def parse_iso_date(value: Any) -> date | None:
         return None
 
 
+def datetime_on(day: date, moment: time | None, tz: tzinfo) -> datetime | None:
+    """Return `day` at `moment` in `tz`, or None without a moment."""
+    return datetime.combine(day, moment, tz) if moment else None
+
+
 def parse_clock(value: Any) -> time | None:
     """Return the time of "HH:MM", "HH:MM:SS" or "h:MM am", else None."""
     match = _CLOCK.match(text(value) or "")
@@ -158,6 +163,29 @@ def kind_for_status(status: int) -> ErrorKind:
     if status in (400, 422):
         return ErrorKind.INVALID
     return ErrorKind.TEMPORARY
+
+
+def kind_for_error(status: int, codes: Iterable[str], kinds: Mapping[str, ErrorKind]) -> ErrorKind:
+    """Return the kind of the first of a body's error codes found in `kinds`, else the
+    status's kind; 401 and 403 are AUTH whatever the body says."""
+    fallback = kind_for_status(status)
+    if status in (401, 403):
+        return fallback
+    return next((kinds[code] for code in codes if code in kinds), fallback)
+
+
+def code_message_pairs(errors: Iterable[dict]) -> list[tuple[str, str]]:
+    """Return (code, message) of each error object with either ("?" or "" for the other)."""
+    return [
+        (text(error.get("code")) or "?", text(error.get("message")) or "")
+        for error in errors
+        if text(error.get("code")) or text(error.get("message"))
+    ]
+
+
+def error_message(carrier: str, errors: Iterable[tuple[str, str]]) -> str:
+    """Return "Carrier code: message; …" for a carrier's (code, message) pairs, "" for none."""
+    return "; ".join(f"{carrier} {code}: {message}" for code, message in errors)
 
 
 def failures(numbers: Sequence[str], kind: ErrorKind, message: str) -> list[TrackingResult]:

@@ -12,7 +12,14 @@ from carriers import ups_parse
 from carriers.base import PreparedCall, normalize_number
 from carriers.models import ErrorKind, TrackingResult
 from carriers.oauth import OAuthCarrier
-from carriers.parsing import failures, kind_for_status
+from carriers.parsing import (
+    as_list,
+    code_message_pairs,
+    error_message,
+    failures,
+    kind_for_error,
+    text,
+)
 
 TOKEN_PATH = "/security/v1/oauth/token"
 TRACK_PATH = "/api/track/v1/details/{number}"
@@ -56,18 +63,11 @@ class UPS(OAuthCarrier):
         )
 
     def parse_token(self, payload: Any) -> tuple[str, float]:
-        """Return (access_token, expires_in seconds); raises ValueError on a bad answer."""
+        """Return (access_token, expires_in seconds, which UPS sends as a string); raises
+        ValueError on a bad answer."""
         if not isinstance(payload, dict):
             raise ValueError("token answer is not an object")
-        token = payload.get("access_token")
-        if not isinstance(token, str) or not token:
-            raise ValueError("no access_token")
-        try:
-            lifetime = float(payload.get("expires_in"))  # UPS sends it as a string
-        except (TypeError, ValueError):
-            # Without a lifetime, a short one is the safe assumption: we refetch soon.
-            lifetime = 300.0
-        return token, lifetime
+        return super().parse_token(payload)
 
     def build_request(self, numbers: Sequence[str]) -> list[PreparedCall]:
         """Return one GET per number; each carries a unique 32-character transId."""
@@ -95,7 +95,7 @@ class UPS(OAuthCarrier):
         track_response = payload.get("trackResponse")
         if not isinstance(track_response, dict):
             return failures(numbers, ErrorKind.PARSE, "UPS: answer has no trackResponse")
-        shipments = [s for s in ups_parse.as_list(track_response.get("shipment")) if s]
+        shipments = [s for s in as_list(track_response.get("shipment")) if s]
         return [_result_for(number, shipments, len(numbers)) for number in numbers]
 
     def parse_error(
@@ -103,28 +103,14 @@ class UPS(OAuthCarrier):
     ) -> list[TrackingResult]:
         """Return one failure per number for an error status and UPS error body."""
         errors = ups_parse.errors_of(payload)
-        kind = None
-        if status in (401, 403):
-            kind = ErrorKind.AUTH
-        else:
-            kind = next((ERROR_KINDS[code] for code, _ in errors if code in ERROR_KINDS), None)
-        if kind is None:
-            kind = kind_for_status(status)
-        if errors:
-            message = "; ".join(f"UPS {code}: {text}" for code, text in errors)
-        else:
-            message = f"UPS: HTTP {status}"
-        return failures(numbers, kind, message)
+        kind = kind_for_error(status, (code for code, _ in errors), ERROR_KINDS)
+        return failures(numbers, kind, error_message("UPS", errors) or f"UPS: HTTP {status}")
 
 
 def _result_for(number: str, shipments: list[dict], asked: int) -> TrackingResult:
     wanted = normalize_number(number)
     shipment = next(
-        (
-            s
-            for s in shipments
-            if normalize_number(ups_parse.text(s.get("inquiryNumber")) or "") == wanted
-        ),
+        (s for s in shipments if normalize_number(text(s.get("inquiryNumber")) or "") == wanted),
         None,
     )
     if shipment is None and asked == 1 and len(shipments) == 1:
@@ -133,9 +119,7 @@ def _result_for(number: str, shipments: list[dict], asked: int) -> TrackingResul
         return TrackingResult.failure(number, ErrorKind.PARSE, "UPS: no shipment for this number")
     package = ups_parse.pick_package(shipment, wanted)
     if package is None:
-        warnings = ups_parse.errors_of({"response": {"errors": shipment.get("warnings")}})
-        message = "; ".join(f"UPS {code}: {text}" for code, text in warnings)
-        return TrackingResult.failure(
-            number, ErrorKind.NOT_FOUND, message or "UPS: no package information"
-        )
+        warnings = code_message_pairs(as_list(shipment.get("warnings")))
+        message = error_message("UPS", warnings) or "UPS: no package information"
+        return TrackingResult.failure(number, ErrorKind.NOT_FOUND, message)
     return ups_parse.parse_package(number, package)

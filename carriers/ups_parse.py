@@ -8,7 +8,17 @@ from typing import Any
 
 from carriers.delay import current_delay
 from carriers.models import CarrierEvent, EstimatedDelivery, Location, TrackingResult
-from carriers.parsing import as_dict, as_list, count, destination_tz, parse_offset, text
+from carriers.parsing import (
+    as_dict,
+    as_list,
+    code_message_pairs,
+    count,
+    datetime_on,
+    destination_tz,
+    newest_first,
+    parse_offset,
+    text,
+)
 from carriers.status import TrackingStatus as S
 
 logger = logging.getLogger("carriers.ups")
@@ -62,12 +72,7 @@ _WINDOW_TYPES = {"EDW", "CDW", "IDW"}
 
 def errors_of(payload: Any) -> list[tuple[str, str]]:
     """Return (code, message) pairs of a UPS `{"response": {"errors": [...]}}` body."""
-    errors = as_list(as_dict(as_dict(payload).get("response")).get("errors"))
-    return [
-        (text(error.get("code")) or "?", text(error.get("message")) or "")
-        for error in errors
-        if text(error.get("code")) or text(error.get("message"))
-    ]
+    return code_message_pairs(as_list(as_dict(as_dict(payload).get("response")).get("errors")))
 
 
 def map_status(type_letter: str | None, code: str | None, description: str | None) -> S:
@@ -184,10 +189,6 @@ def _destination_tz(package: dict, events: list[CarrierEvent]) -> tzinfo:
     return destination_tz(destination, events)
 
 
-def _at(day: date, moment: time | None, tz: tzinfo) -> datetime | None:
-    return datetime.combine(day, moment, tz) if moment else None
-
-
 def _estimate(dates: dict[str, date], window: dict, tz: tzinfo) -> EstimatedDelivery | None:
     day = dates.get("RDD") or dates.get("SDD")
     if day is None:
@@ -195,9 +196,9 @@ def _estimate(dates: dict[str, date], window: dict, tz: tzinfo) -> EstimatedDeli
     kind = (text(window.get("type")) or "").upper()
     start, end = parse_time(window.get("startTime")), parse_time(window.get("endTime"))
     if kind in _WINDOW_TYPES:
-        return EstimatedDelivery(day, _at(day, start, tz), _at(day, end, tz))
+        return EstimatedDelivery(day, datetime_on(day, start, tz), datetime_on(day, end, tz))
     if kind in ("EOD", "CMT"):
-        return EstimatedDelivery(day, None, _at(day, end or start, tz))
+        return EstimatedDelivery(day, None, datetime_on(day, end or start, tz))
     return EstimatedDelivery(day)
 
 
@@ -220,8 +221,7 @@ def _delivered_at(
 
 def parse_package(number: str, package: dict) -> TrackingResult:
     """Return the TrackingResult for one UPS `package` object; never raises."""
-    events = [e for e in map(parse_event, as_list(package.get("activity"))) if e]
-    events.sort(key=lambda e: e.occurred_at, reverse=True)
+    events = newest_first(parse_event(entry) for entry in as_list(package.get("activity")))
     current = as_dict(package.get("currentStatus"))
     current_text = text(current.get("description")) or text(
         current.get("simplifiedTextDescription")

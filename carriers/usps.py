@@ -10,7 +10,15 @@ from carriers import usps_parse
 from carriers.base import PreparedCall, normalize_number
 from carriers.models import ErrorKind, TrackingResult
 from carriers.oauth import OAuthCarrier
-from carriers.parsing import as_dict, as_list, failures, kind_for_status, text
+from carriers.parsing import (
+    as_dict,
+    as_list,
+    code_message_pairs,
+    error_message,
+    failures,
+    kind_for_error,
+    text,
+)
 
 TOKEN_PATH = "/oauth2/v3/token"
 TRACK_PATH = "/tracking/v3/tracking/{number}"
@@ -32,9 +40,7 @@ ERROR_KINDS: dict[str, ErrorKind] = {
 def errors_of(payload: Any) -> list[tuple[str, str]]:
     """Return (code, message) pairs of a USPS `{"error": {...}}` body, the outer one first."""
     error = as_dict(as_dict(payload).get("error"))
-    found = []
-    if text(error.get("code")) or text(error.get("message")):
-        found.append((text(error.get("code")) or "?", text(error.get("message")) or ""))
+    found = code_message_pairs([error])
     for detail in as_list(error.get("errors")):
         code = text(detail.get("code")) or text(detail.get("status"))
         message = text(detail.get("detail")) or text(detail.get("title"))
@@ -59,16 +65,7 @@ class USPS(OAuthCarrier):
 
     def token_request(self) -> PreparedCall:
         """Return the client-credentials token call with scope "tracking" (form body)."""
-        return PreparedCall(
-            "POST",
-            TOKEN_PATH,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self.client_id or "",
-                "client_secret": self.client_secret or "",
-                "scope": "tracking",
-            },
-        )
+        return self._form_token_request(TOKEN_PATH, scope="tracking")
 
     def build_request(self, numbers: Sequence[str]) -> list[PreparedCall]:
         """Return one GET per number, asking for the detailed event list."""
@@ -99,15 +96,10 @@ class USPS(OAuthCarrier):
     ) -> list[TrackingResult]:
         """Return one failure per number for an error status and USPS error body."""
         errors = errors_of(payload)
-        kind = kind_for_status(status)
-        if status not in (401, 403):
-            kind = next(
-                (ERROR_KINDS[c.lower()] for c, _ in errors if c.lower() in ERROR_KINDS), kind
-            )
+        kind = kind_for_error(status, (code.lower() for code, _ in errors), ERROR_KINDS)
         if kind is ErrorKind.TEMPORARY and any("not found" in m.lower() for _, m in errors):
             kind = ErrorKind.NOT_FOUND
-        message = "; ".join(f"USPS {c}: {m}" for c, m in errors) or f"USPS: HTTP {status}"
-        return failures(numbers, kind, message)
+        return failures(numbers, kind, error_message("USPS", errors) or f"USPS: HTTP {status}")
 
 
 def _result_for(number: str, payload: dict, asked: int) -> TrackingResult:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, time, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from carriers.delay import current_delay
 from carriers.models import CarrierEvent, EstimatedDelivery, Location, TrackingResult
 from carriers.parsing import (
     as_list,
     country_code,
+    datetime_on,
     destination_tz,
     newest_first,
     parse_clock,
@@ -92,7 +93,7 @@ def map_status(code: str | None, category: str | None, wording: str | None) -> S
     words = (wording or "").lower()
     by_wording = _by_wording(words)
     status = EVENT_CODES.get((code or "").upper()) or CATEGORIES.get((category or "").lower())
-    if code and (code or "").upper() not in EVENT_CODES:
+    if code and code.upper() not in EVENT_CODES:
         logger.info("USPS: undocumented event code %r (%s)", code, wording)
     if status is None:
         if by_wording is None:
@@ -146,17 +147,13 @@ def parse_event(event: dict) -> CarrierEvent | None:
     )
 
 
-def _at(day, moment: time | None, tz: tzinfo) -> datetime | None:
-    return datetime.combine(day, moment, tz) if moment else None
-
-
 def _estimate(payload: dict, tz: tzinfo) -> EstimatedDelivery | None:
     predicted = parse_iso_date(payload.get("predictedDeliveryDate"))
     if predicted:
         start = payload.get("predictedDeliveryWindowStartTime")
         end = payload.get("predictedDeliveryWindowEndTime")
-        start_at = parse_iso_datetime(start, tz) or _at(predicted, parse_clock(start), tz)
-        end_at = parse_iso_datetime(end, tz) or _at(predicted, parse_clock(end), tz)
+        start_at = parse_iso_datetime(start, tz) or datetime_on(predicted, parse_clock(start), tz)
+        end_at = parse_iso_datetime(end, tz) or datetime_on(predicted, parse_clock(end), tz)
         return EstimatedDelivery(predicted, start_at, end_at)
     for field in ("expectedDeliveryTimeStamp", "guaranteedDeliveryTimeStamp"):
         moment = parse_iso_datetime(payload.get(field), tz)

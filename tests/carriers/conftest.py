@@ -21,18 +21,6 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def ups(emulator, sleeps):
-    carrier = get_carrier(
-        "ups",
-        {"base_url": emulator.url, "client_id": "demo", "client_secret": "demo"},
-        sleep=sleeps.append,
-        read_timeout=2.0,
-    )
-    yield carrier
-    carrier.http.close()
-
-
-@pytest.fixture
 def recorded():
     """Return a loader for tests/fixtures/carriers/<carrier>/<case>.json."""
 
@@ -62,3 +50,9 @@ def make_carrier(emulator, sleeps):
     yield build
     for carrier in built:
         carrier.http.close()
+
+
+@pytest.fixture
+def ups(make_carrier):
+    """The UPS adapter pointed at the emulator (see make_carrier)."""
+    return make_carrier("ups")

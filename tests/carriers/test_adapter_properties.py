@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 
 from carriers import TrackingResult, TrackingStatus, detect, get_carrier
 from carriers.emulator.scenarios import SCENARIOS, decode_tracking_number, make_tracking_number
+from tests.carriers.helpers import json_values, parser_warnings_off
 
 NUMBER = "794843185271"
 ADAPTERS = {
@@ -45,22 +45,7 @@ VALUES = st.sampled_from(
         "<b>x</b>&amp;", "true", "ESTIMATED_DELIVERY", "ACTUAL_DELIVERY", "DELAYED",
     ]
 )  # fmt: skip
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12)
-    | VALUES
-)
-JSON = st.recursive(
-    SCALARS,
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(KEYS | st.text(max_size=6), children, max_size=6)
-    ),
-    max_leaves=40,
-)
+JSON = json_values(KEYS, VALUES)
 # Where each carrier keeps one number's answer, so generated objects land there too.
 NESTS = {
     "ups": lambda o: {"trackResponse": {"shipment": [{"inquiryNumber": NUMBER, "package": [o]}]}},
@@ -91,24 +76,18 @@ def check(results: list[TrackingResult]) -> None:
 @given(payload=JSON)
 def test_parse_response_never_raises_on_any_json(code, payload):
     adapter = ADAPTERS[code]
-    logging.disable(logging.WARNING)
-    try:
+    with parser_warnings_off():
         check(adapter.parse_response(payload, [NUMBER]))
         check(adapter.parse_response(NESTS[code](payload), [NUMBER]))
         check(adapter.parse_error(503, payload, [NUMBER]))
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 @pytest.mark.parametrize("code", sorted(ADAPTERS))
 @settings(max_examples=80, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shape=st.dictionaries(KEYS, JSON, max_size=8))
 def test_carrier_shaped_objects_never_raise(code, shape):
-    logging.disable(logging.WARNING)
-    try:
+    with parser_warnings_off():
         check(ADAPTERS[code].parse_response(NESTS[code](shape), [NUMBER]))
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 # DHL's ten digits keep start minutes modulo 10^5 (~69 days): decode within half of that.

@@ -9,6 +9,7 @@ import pytest
 
 from carriers import ErrorKind, EstimatedDelivery, Location, TrackingStatus, get_carrier
 from carriers.dhl_parse import STATUS_CODES, map_status
+from tests.carriers.helpers import ERROR_ANSWERS, parse_recorded_error
 
 S = TrackingStatus
 EST, PST = (timezone(timedelta(hours=h)) for h in (-5, -8))
@@ -148,18 +149,9 @@ def test_empty_shipments_are_not_found(dhl):
     assert result.error.kind is ErrorKind.NOT_FOUND
 
 
-@pytest.mark.parametrize(
-    ("status", "case", "kind"),
-    [
-        (401, "auth_error", ErrorKind.AUTH),
-        (429, "rate_limited", ErrorKind.RATE_LIMITED),
-        (503, None, ErrorKind.TEMPORARY),
-        (400, None, ErrorKind.INVALID),
-    ],
-)
+@pytest.mark.parametrize(("status", "case", "kind"), ERROR_ANSWERS)
 def test_error_statuses_and_bodies_become_failures(dhl, recorded, status, case, kind):
-    payload = recorded("dhl", case) if case else None
-    [result] = dhl.parse_error(status, payload, [N])
+    [result] = parse_recorded_error(dhl, recorded, status, case, [N])
     assert result.error.kind is kind
 
 

@@ -16,6 +16,7 @@ from carriers.easypost_parse import (
     verify_webhook,
     webhook_signature,
 )
+from tests.carriers.helpers import parse_recorded_error
 
 S = TrackingStatus
 N = "9205590164917312751089"
@@ -143,8 +144,7 @@ def test_freshest_of_several_trackers_wins(easypost, recorded):
     ],
 )
 def test_error_statuses_and_bodies_become_failures(easypost, recorded, status, case, kind):
-    payload = recorded("easypost", case) if case else None
-    [result] = easypost.parse_error(status, payload, [N])
+    [result] = parse_recorded_error(easypost, recorded, status, case, [N])
     assert result.error.kind is kind
 
 

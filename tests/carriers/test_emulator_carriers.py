@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import requests
-import time_machine
 
 from carriers import ErrorKind, TrackingStatus, detect
 from carriers.emulator import make_tracking_number
+from tests.carriers.helpers import START, at_hours, request_counts, set_fault, track_at
 
-START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # before US daylight saving starts
 S = TrackingStatus
 CARRIERS = ("ups", "fedex", "usps", "dhl", "easypost")
 ROUTES = {  # (token path, tracking path) as the emulator's stats name them
@@ -21,23 +20,6 @@ ROUTES = {  # (token path, tracking path) as the emulator's stats name them
     "dhl": (None, "/track/shipments"),
     "easypost": (None, "/v2/trackers"),
 }
-
-
-def at_hours(hours: float):
-    """Travel to the moment a step at `hours` scenario hours is visible (speed 60)."""
-    return time_machine.travel(START + timedelta(hours=hours / 60, seconds=1), tick=False)
-
-
-def track_at(carrier, scenario: str, hours: float, seq: int = 7):
-    number = make_tracking_number(carrier.code, scenario, START, seq)
-    with at_hours(hours):
-        [result] = carrier.track([number])
-    assert result.tracking_number == number
-    return result
-
-
-def stats(emulator) -> dict:
-    return requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()["requests"]
 
 
 # (scenario, hours, status, carrier_delay); EasyPost overrides below.
@@ -150,12 +132,12 @@ def test_one_token_serves_many_calls_and_an_expired_one_is_refreshed_once(
     token_path, track_path = ROUTES[code]
     with at_hours(10):
         assert all(r.status is S.IN_TRANSIT for r in carrier.track(numbers))
-        calls = stats(emulator)[track_path]
-        requests.post(f"{emulator.url}/_emulator/faults", json={"mode": "expire_tokens"}, timeout=5)
+        calls = request_counts(emulator)[track_path]
+        set_fault(emulator, mode="expire_tokens")
         [again] = carrier.track(numbers[:1])
 
     assert again.ok
-    assert stats(emulator) == {token_path: 2, track_path: calls + 2}  # one 401, one retry
+    assert request_counts(emulator) == {token_path: 2, track_path: calls + 2}  # one 401, one retry
 
 
 @pytest.mark.parametrize("code", ["dhl", "easypost"])
@@ -171,7 +153,7 @@ def test_missing_credentials_are_an_auth_failure_without_a_request(emulator, cod
     carrier = get_carrier(code, {"base_url": emulator.url, "client_id": "demo"})
     [result] = carrier.track([make_tracking_number(code, "normal", START, 0)])
     assert result.error.kind is ErrorKind.AUTH
-    assert stats(emulator) == {}
+    assert request_counts(emulator) == {}
 
 
 def test_easypost_creates_a_tracker_once_then_reads_it(make_carrier, emulator):
@@ -180,7 +162,7 @@ def test_easypost_creates_a_tracker_once_then_reads_it(make_carrier, emulator):
     with at_hours(10):
         first = easypost.track([number])[0]
         second = easypost.track([number])[0]
-        counted = stats(emulator)
+        counted = request_counts(emulator)
         listed = requests.get(
             f"{emulator.url}/v2/trackers",
             params={"tracking_code": number},

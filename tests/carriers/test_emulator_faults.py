@@ -10,6 +10,7 @@ import requests
 from carriers import ErrorKind, RetryPolicy
 from carriers.emulator import make_tracking_number
 from carriers.oauth import OAuthCarrier
+from tests.carriers.helpers import request_counts, set_fault
 
 CARRIERS = ("ups", "fedex", "usps", "dhl", "easypost")
 TRACK = {
@@ -21,13 +22,8 @@ TRACK = {
 }
 
 
-def set_fault(emulator, **plan) -> None:
-    requests.post(f"{emulator.url}/_emulator/faults", json=plan, timeout=5).raise_for_status()
-
-
 def track_count(emulator, code: str) -> int:
-    answer = requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()
-    return answer["requests"].get(TRACK[code], 0)
+    return request_counts(emulator).get(TRACK[code], 0)
 
 
 def number(code: str, scenario: str = "normal", seq: int = 3) -> str:

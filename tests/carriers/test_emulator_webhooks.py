@@ -7,17 +7,15 @@ import hmac
 import json
 import threading
 import unicodedata
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-import time_machine
 
 from carriers.easypost_parse import parse_webhook
 from carriers.emulator import make_tracking_number
+from tests.carriers.helpers import START, at_hours
 
-START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 SECRET = "sécret-ﬁ"  # non-ASCII, with a ligature NFKD turns into "fi"
 
 
@@ -53,10 +51,6 @@ def receiver():
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-def at_hours(hours: float):
-    return time_machine.travel(START + timedelta(hours=hours / 60, seconds=1), tick=False)
 
 
 def tick(emulator) -> int:

@@ -9,6 +9,7 @@ import pytest
 
 from carriers import ErrorKind, EstimatedDelivery, Location, TrackingStatus, get_carrier
 from carriers.fedex_parse import STATUS_CODES, map_status
+from tests.carriers.helpers import ERROR_ANSWERS, parse_recorded_error
 
 S = TrackingStatus
 EST, CST, PST = (timezone(timedelta(hours=h)) for h in (-5, -6, -8))
@@ -192,18 +193,10 @@ def test_batch_answers_each_number_and_takes_the_newest_of_reused_results(fedex,
 
 
 @pytest.mark.parametrize(
-    ("status", "case", "kind"),
-    [
-        (401, "auth_error", ErrorKind.AUTH),
-        (429, "rate_limited", ErrorKind.RATE_LIMITED),
-        (404, None, ErrorKind.NOT_FOUND),
-        (503, None, ErrorKind.TEMPORARY),
-        (400, None, ErrorKind.INVALID),
-    ],
+    ("status", "case", "kind"), [*ERROR_ANSWERS, (404, None, ErrorKind.NOT_FOUND)]
 )
 def test_error_statuses_and_bodies_become_failures(fedex, recorded, status, case, kind):
-    payload = recorded("fedex", case) if case else None
-    results = fedex.parse_error(status, payload, [N, "123456789012"])
+    results = parse_recorded_error(fedex, recorded, status, case, [N, "123456789012"])
 
     assert [r.error.kind for r in results] == [kind, kind]
     if case == "auth_error":

@@ -7,12 +7,12 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
 
 from carriers import CircuitBreaker, CircuitOpen, ErrorKind, RetryPolicy, get_carrier
 from carriers.emulator import make_tracking_number
 from carriers.http import CarrierHTTP, parse_retry_after
 from carriers.throttle import BreakerState, TokenBucket
+from tests.carriers.helpers import request_counts, set_fault
 
 TRACK = "/api/track/v1/details/<inquiry_number>"
 
@@ -25,13 +25,8 @@ class FakeClock:
         return self.now
 
 
-def set_fault(emulator, **plan) -> None:
-    requests.post(f"{emulator.url}/_emulator/faults", json=plan, timeout=5).raise_for_status()
-
-
 def track_count(emulator) -> int:
-    answer = requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()
-    return answer["requests"].get(TRACK, 0)
+    return request_counts(emulator).get(TRACK, 0)
 
 
 def number(seq: int = 3) -> str:
@@ -87,14 +82,8 @@ def test_repeated_429_after_one_wait_is_rate_limited(ups, emulator, sleeps):
     assert sleeps == [1.0] and track_count(emulator) == 2
 
 
-def test_slow_answer_times_out_as_temporary(emulator, sleeps):
-    ups = get_carrier(
-        "ups",
-        {"base_url": emulator.url, "client_id": "demo", "client_secret": "demo"},
-        sleep=sleeps.append,
-        read_timeout=0.2,
-        retry=RetryPolicy(attempts=2),
-    )
+def test_slow_answer_times_out_as_temporary(make_carrier, emulator, sleeps):
+    ups = make_carrier("ups", read_timeout=0.2, retry=RetryPolicy(attempts=2))
     ups.tokens.get()
     set_fault(emulator, mode="slow", delay=1.0)
     [result] = ups.track([number()])
@@ -128,16 +117,10 @@ def test_unreachable_carrier_is_temporary(sleeps):
     assert len(sleeps) == 2
 
 
-def test_circuit_opens_after_repeated_failures_then_half_opens(emulator, sleeps):
+def test_circuit_opens_after_repeated_failures_then_half_opens(make_carrier, emulator):
     clock = FakeClock()
     breaker = CircuitBreaker("ups", threshold=2, cooldown=30, clock=clock)
-    ups = get_carrier(
-        "ups",
-        {"base_url": emulator.url, "client_id": "demo", "client_secret": "demo"},
-        sleep=sleeps.append,
-        breaker=breaker,
-        retry=RetryPolicy(attempts=1),
-    )
+    ups = make_carrier("ups", breaker=breaker, retry=RetryPolicy(attempts=1))
     ups.tokens.get()
     set_fault(emulator, mode="500")
     ups.track([number()])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +10,7 @@ from hypothesis import strategies as st
 from carriers import TrackingResult, TrackingStatus, get_carrier
 from carriers.emulator.numbers import ups_check_digit_ok
 from carriers.emulator.scenarios import SCENARIOS, decode_tracking_number, make_tracking_number
+from tests.carriers.helpers import json_values, parser_warnings_off
 
 UPS = get_carrier("ups", {"client_id": "x", "client_secret": "y"})
 NUMBER = "1Z5R89390357567127"
@@ -34,22 +34,7 @@ UPS_VALUES = st.sampled_from(
         "+14:00", "-23:59", "99:99", "3", "999999999",
     ]
 )  # fmt: skip
-SCALARS = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12)
-    | UPS_VALUES
-)
-JSON = st.recursive(
-    SCALARS,
-    lambda children: (
-        st.lists(children, max_size=4)
-        | st.dictionaries(UPS_KEYS | st.text(max_size=6), children, max_size=6)
-    ),
-    max_leaves=40,
-)
+JSON = json_values(UPS_KEYS, UPS_VALUES)
 
 
 def check(results: list[TrackingResult]) -> None:
@@ -64,23 +49,17 @@ def check(results: list[TrackingResult]) -> None:
 @settings(max_examples=200, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(JSON)
 def test_parse_response_never_raises_on_any_json(payload):
-    logging.disable(logging.WARNING)
-    try:
+    with parser_warnings_off():
         check(UPS.parse_response(payload, [NUMBER]))
         check(UPS.parse_error(500, payload, [NUMBER]))
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 @settings(max_examples=150, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(UPS_KEYS, JSON, max_size=8))
 def test_parse_package_shapes_never_raise(package):
-    logging.disable(logging.WARNING)
-    try:
-        payload = {"trackResponse": {"shipment": [{"inquiryNumber": NUMBER, "package": [package]}]}}
+    payload = {"trackResponse": {"shipment": [{"inquiryNumber": NUMBER, "package": [package]}]}}
+    with parser_warnings_off():
         check(UPS.parse_response(payload, [NUMBER]))
-    finally:
-        logging.disable(logging.NOTSET)
 
 
 @settings(database=None)

@@ -11,32 +11,9 @@ import time_machine
 
 from carriers import ErrorKind, TrackingStatus, get_carrier
 from carriers.emulator import make_tracking_number
+from tests.carriers.helpers import START, at_hours, request_counts, set_fault, track_at
 
-START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # before US daylight saving starts
 S = TrackingStatus
-
-
-def at_hours(hours: float):
-    """Travel to the moment a step at `hours` scenario hours is visible (speed 60)."""
-    return time_machine.travel(START + timedelta(hours=hours / 60, seconds=1), tick=False)
-
-
-def track_at(ups, scenario: str, hours: float, start: datetime = START):
-    number = make_tracking_number("ups", scenario, start, 7)
-    with at_hours(hours):
-        [result] = ups.track([number])
-    assert result.tracking_number == number
-    return result
-
-
-def stats(emulator) -> dict:
-    return requests.get(f"{emulator.url}/_emulator/stats", timeout=5).json()["requests"]
-
-
-def set_fault(emulator, **plan) -> None:
-    requests.post(f"{emulator.url}/_emulator/faults", json=plan, timeout=5).raise_for_status()
-
-
 TRACK = "/api/track/v1/details/<inquiry_number>"
 TOKEN = "/security/v1/oauth/token"
 
@@ -167,7 +144,7 @@ def test_one_token_serves_many_track_calls(ups, emulator):
         ups.track(numbers[:2])
 
     assert all(r.status is S.IN_TRANSIT for r in results)
-    assert stats(emulator) == {TOKEN: 1, TRACK: 7}
+    assert request_counts(emulator) == {TOKEN: 1, TRACK: 7}
 
 
 def test_expired_token_is_refreshed_once_and_the_call_retried(ups, emulator):
@@ -178,7 +155,7 @@ def test_expired_token_is_refreshed_once_and_the_call_retried(ups, emulator):
         [result] = ups.track([number])
 
     assert result.ok
-    assert stats(emulator) == {TOKEN: 2, TRACK: 3}
+    assert request_counts(emulator) == {TOKEN: 2, TRACK: 3}
 
 
 def test_track_without_a_valid_token_gets_401_in_ups_shape(emulator):
@@ -206,7 +183,7 @@ def test_missing_credentials_are_an_auth_failure_without_a_request(emulator):
     ups = get_carrier("ups", {"base_url": emulator.url, "client_id": "demo"})
     [result] = ups.track([make_tracking_number("ups", "normal", START, 0)])
     assert result.error.kind is ErrorKind.AUTH
-    assert stats(emulator) == {}
+    assert request_counts(emulator) == {}
 
 
 def test_per_number_500_is_temporary_after_bounded_retries(ups, emulator, sleeps):
@@ -215,7 +192,7 @@ def test_per_number_500_is_temporary_after_bounded_retries(ups, emulator, sleeps
         [result] = ups.track([number])
 
     assert result.error.kind is ErrorKind.TEMPORARY
-    assert stats(emulator)[TRACK] == 3
+    assert request_counts(emulator)[TRACK] == 3
     assert len(sleeps) == 2 and all(0 < s <= 4.0 for s in sleeps)
 
 
@@ -238,7 +215,7 @@ def test_concurrent_tracking_shares_one_token(ups, emulator):
         results = list(pool.map(lambda n: ups.track([n])[0], numbers))
 
     assert all(r.status is S.IN_TRANSIT for r in results)
-    assert stats(emulator) == {TOKEN: 1, TRACK: 40}
+    assert request_counts(emulator) == {TOKEN: 1, TRACK: 40}
 
 
 def test_admin_index_lists_scenarios_with_example_numbers(emulator):

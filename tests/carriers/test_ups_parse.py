@@ -12,6 +12,7 @@ import requests
 
 from carriers import ErrorKind, EstimatedDelivery, Location, TrackingStatus, get_carrier
 from carriers.ups_parse import ACTIVITY_CODES, STATUS_TYPES, map_status
+from tests.carriers.helpers import parse_recorded_error
 
 EST, CST, EDT, PDT, PST = (timezone(timedelta(hours=h)) for h in (-5, -6, -4, -7, -8))
 
@@ -176,8 +177,7 @@ def test_tw0001_warning_without_package_is_not_found(carrier, recorded):
     ],
 )
 def test_error_statuses_and_bodies_become_failures(carrier, recorded, status, case, kind):
-    payload = recorded("ups", case) if case else None
-    [result] = carrier.parse_error(status, payload, ["1Z5R89390357567127"])
+    [result] = parse_recorded_error(carrier, recorded, status, case, ["1Z5R89390357567127"])
 
     assert result.error.kind is kind
     assert result.tracking_number == "1Z5R89390357567127"

@@ -9,6 +9,7 @@ import pytest
 
 from carriers import ErrorKind, EstimatedDelivery, Location, TrackingStatus, get_carrier
 from carriers.usps_parse import CATEGORIES, EVENT_CODES, event_time, map_status
+from tests.carriers.helpers import ERROR_ANSWERS, parse_recorded_error
 
 S = TrackingStatus
 EST, CST, PST = (timezone(timedelta(hours=h)) for h in (-5, -6, -8))
@@ -168,18 +169,9 @@ def test_an_answer_without_status_or_events_is_not_found(usps):
     assert result.error.kind is ErrorKind.NOT_FOUND
 
 
-@pytest.mark.parametrize(
-    ("status", "case", "kind"),
-    [
-        (401, "auth_error", ErrorKind.AUTH),
-        (429, "rate_limited", ErrorKind.RATE_LIMITED),
-        (503, None, ErrorKind.TEMPORARY),
-        (400, None, ErrorKind.INVALID),
-    ],
-)
+@pytest.mark.parametrize(("status", "case", "kind"), ERROR_ANSWERS)
 def test_error_statuses_and_bodies_become_failures(usps, recorded, status, case, kind):
-    payload = recorded("usps", case) if case else None
-    [result] = usps.parse_error(status, payload, [N])
+    [result] = parse_recorded_error(usps, recorded, status, case, [N])
     assert result.error.kind is kind
 
 
