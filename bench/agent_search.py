@@ -22,6 +22,8 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import create_tables, drop_schema, fresh_database  # noqa: E402
+
 SCHEMA = "bench_agent_search"
 FIRST = [
     "Maya",
@@ -92,20 +94,9 @@ def order_values(i: int) -> dict:
 
 
 def prepare_database(database_url: str | None, workdir: Path) -> str:
-    import portal.models  # noqa: F401  (every table registered)
-    from portal.extensions import db
-
-    if database_url is None:
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    else:
-        admin = sa.create_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            connection.execute(sa.text(f"CREATE SCHEMA {SCHEMA}"))
-        admin.dispose()
-        url = f"{database_url}?options=-csearch_path%3D{SCHEMA}"
+    url = fresh_database(database_url, workdir, SCHEMA)
+    create_tables(url)
     engine = sa.create_engine(url)
-    db.metadata.create_all(engine)
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -303,11 +294,7 @@ def main() -> None:
             from portal.extensions import db
 
             db.engine.dispose()
-    if args.database_url:
-        admin = sa.create_engine(args.database_url)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        admin.dispose()
+    drop_schema(args.database_url, SCHEMA)
     print(f"worst ratio: {max(ratios.values()):.2f}")
     sys.stdout.flush()
     os._exit(0)

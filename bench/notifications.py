@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import smtplib
-import socket
 import sys
 import tempfile
 import threading
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
+from bench.common import free_port  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.database import utcnow  # noqa: E402
 from portal.extensions import db  # noqa: E402
@@ -45,12 +45,6 @@ class CountingSink:
         with self.lock:
             self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seed(count: int) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,15 +25,11 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import create_tables, drop_schema, free_port, fresh_database  # noqa: E402
 from carriers.emulator import make_tracking_number  # noqa: E402
 
 CONCURRENCY = 16
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+SCHEMA = "bench_poller"
 
 
 def start_emulator() -> tuple[subprocess.Popen, str]:
@@ -84,25 +79,6 @@ def raw_capacity(url: str, sample: list[str]) -> float:
     elapsed = time.perf_counter() - started
     assert statuses.count(200) == len(sample), "the emulator refused requests"
     return len(sample) / elapsed
-
-
-def prepare_database(database_url: str | None, workdir: Path) -> str:
-    import portal.models  # noqa: F401  (every table registered)
-    from portal.extensions import db
-
-    if database_url is None:
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    else:
-        admin = sa.create_engine(database_url)
-        with admin.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA IF EXISTS bench_poller CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA bench_poller"))
-        admin.dispose()
-        url = f"{database_url}?options=-csearch_path%3Dbench_poller"
-    engine = sa.create_engine(url)
-    db.metadata.create_all(engine)
-    engine.dispose()
-    return url
 
 
 def seed(url: str, tracking_numbers: list[str]) -> None:
@@ -262,7 +238,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             workdir = Path(folder)
             raw = raw_capacity(url, tracking_numbers[: min(count, 4000)])
-            database = prepare_database(args.database_url, workdir)
+            database = fresh_database(args.database_url, workdir, SCHEMA)
+            create_tables(database)
             seed(database, tracking_numbers)
             env = worker_env(database, url, workdir)
             results = {}
@@ -276,6 +253,7 @@ def main() -> None:
     finally:
         emulator.terminate()
         emulator.wait(timeout=10)
+        drop_schema(args.database_url, SCHEMA)
     backend = "postgresql" if args.database_url else "sqlite"
     print(f"poller bench: {count} UPS shipments on {backend}, concurrency {CONCURRENCY}")
     print(f"emulator raw capacity: {raw:.0f} requests/s")

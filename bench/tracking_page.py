@@ -15,7 +15,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,13 +30,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import drop_schema, free_port, fresh_database  # noqa: E402
+
 WORKERS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+SCHEMA = "bench_tracking"
 
 
 def seed(env: dict[str, str], events: int) -> str:
@@ -167,31 +163,6 @@ def run_threads(
     return len(latencies) / seconds, p99, len(latencies)
 
 
-def prepare_database(database_url: str | None, workdir: str) -> str:
-    """A fresh SQLite file, or a fresh schema bench_tracking in the PostgreSQL database."""
-    if database_url is None:
-        return f"sqlite:///{workdir}/bench.db"
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(database_url)
-    with admin.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS bench_tracking CASCADE"))
-        connection.execute(sa.text("CREATE SCHEMA bench_tracking"))
-    admin.dispose()
-    return f"{database_url}?options=-csearch_path%3Dbench_tracking"
-
-
-def drop_schema(database_url: str | None) -> None:
-    if database_url is None:
-        return
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(database_url)
-    with admin.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA IF EXISTS bench_tracking CASCADE"))
-    admin.dispose()
-
-
 def count_page_views(env: dict[str, str]) -> int:
     from sqlalchemy import func, select
 
@@ -240,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
-            "DATABASE_URL": prepare_database(args.database_url, tmp),
+            "DATABASE_URL": fresh_database(args.database_url, Path(tmp), SCHEMA),
             "QUEUE_URL": f"sqlite:///{tmp}/jobs.db",
             "SECRET_KEY": "bench-secret-key-bench-secret-key-bench",
             "PYTHONPATH": str(ROOT),
@@ -264,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
             views = count_page_views(env)
             uncached, cached = render_times(env, path, 5 if args.quick else 50)
         finally:
-            drop_schema(args.database_url)
+            drop_schema(args.database_url, SCHEMA)
     tool = "wrk -t2" if use_wrk else "python threads"
     print(
         f"tracking page benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs, "

@@ -315,6 +315,22 @@ def make_order(db):
 
 
 @pytest.fixture
+def acme(make_merchant):
+    """The shop most tests use; a test file needing other settings defines its own."""
+    return make_merchant("acme", "Acme Outdoor")
+
+
+@pytest.fixture
+def owner(acme, make_user):
+    return make_user(acme, role="owner", email="owner@acme.test")
+
+
+@pytest.fixture
+def agent(acme, make_user):
+    return make_user(acme, role="agent", email="agent@acme.test")
+
+
+@pytest.fixture
 def artifacts_dir() -> Path:
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)

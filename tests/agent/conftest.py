@@ -6,11 +6,6 @@ import pytest
 
 
 @pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
 def globex(make_merchant):
     return make_merchant("globex", "Globex Supply")
 
@@ -27,11 +22,6 @@ def sign_in(client):
         return user
 
     return post
-
-
-@pytest.fixture
-def agent(acme, make_user):
-    return make_user(acme, role="agent", email="agent@acme.test")
 
 
 @pytest.fixture

@@ -32,11 +32,6 @@ ORDER = {
 
 
 @pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
 def api(client, acme, make_api_key):
     key = make_api_key(acme)
 

@@ -11,11 +11,6 @@ from portal.models import Product
 
 
 @pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
 def headers(acme, make_api_key):
     return {"Authorization": f"Bearer {make_api_key(acme)}"}
 

@@ -1,20 +1,10 @@
 """bench/agent_search.py runs end to end on tiny input and prints its figures and plans."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.helpers import run_quick
 
 
 def test_agent_search_benchmark_runs_on_tiny_input():
-    result = subprocess.run(
-        [sys.executable, "bench/agent_search.py", "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
+    result = run_quick("agent_search")
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert lines[0].startswith("agent search bench: sqlite, 5,000 then 20,000 orders")

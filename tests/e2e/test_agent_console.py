@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.screenshots import screenshot_at_widths
 
-WIDTHS = (1280, 375)
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
@@ -98,17 +98,10 @@ def test_agent_pages_have_no_csp_violations(agent_page, live_server):
 
 
 def test_agent_screenshots_at_desktop_and_phone_widths(agent_page, live_server, artifacts_dir):
-    page = agent_page
     pages = {
         "agent-search-empty": "/agent/",
         "agent-search-results": "/agent/?q=maya",
         "agent-order-late": "/agent/orders/1044",
         "agent-order-delivered": "/agent/orders/1043",
     }
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        for name, path in pages.items():
-            page.goto(live_server + path)
-            page.screenshot(path=str(artifacts_dir / f"{name}-{width}.png"), full_page=True)
-            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-            assert not overflow, f"{name} scrolls sideways at {width}px"
+    screenshot_at_widths(agent_page, live_server, pages, artifacts_dir)

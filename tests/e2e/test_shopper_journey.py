@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.screenshots import WIDTHS, screenshot_at_widths
 
-WIDTHS = (1280, 375)
+pytestmark = pytest.mark.e2e
 
 
 def test_demo_link_on_the_landing_page_opens_the_tracking_page(live_server, page, demo_shop):
@@ -56,13 +56,7 @@ def test_screenshots_at_desktop_and_phone_widths(live_server, page, demo_shop, a
     for name in ("in_transit", "delivered", "late"):
         pages[f"tracking-{name}"] = f"/acme/orders/{demo_shop[name].active_link.token}"
 
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        for name, path in pages.items():
-            page.goto(live_server + path)
-            page.screenshot(path=str(artifacts_dir / f"{name}-{width}.png"), full_page=True)
-            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-            assert not overflow, f"{name} scrolls sideways at {width}px"
+    screenshot_at_widths(page, live_server, pages, artifacts_dir)
 
     page.goto(live_server + "/login")
     page.get_by_label("Email").fill("agent@acme.test")

@@ -17,16 +17,6 @@ def _empty_account_outbox():
 
 
 @pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
-def owner(acme, make_user):
-    return make_user(acme, role="owner", email="owner@acme.test")
-
-
-@pytest.fixture
 def sign_in(client):
     def post(email: str, password: str = PASSWORD, next_path: str | None = None):
         url = "/login" if next_path is None else f"/login?next={next_path}"

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.helpers import load_script
 
 
 def test_notifications_benchmark_quick_run_prints_both_rates_and_the_ratio(capsys):
-    spec = importlib.util.spec_from_file_location(
-        "bench_notifications", ROOT / "bench" / "notifications.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("notifications")
 
     assert bench.main(["--quick"]) == 0
     output = capsys.readouterr().out

@@ -81,11 +81,6 @@ def app_settings(tls_server):
     }
 
 
-@pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
 def the_row(db) -> Notification:
     row = db.session.scalar(select(Notification))
     db.session.refresh(row)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from carriers import CarrierEvent, TrackingResult, TrackingStatus
@@ -15,11 +14,6 @@ from portal.services import page_versions
 from portal.services.feedback import save_feedback
 from portal.services.tracking import apply_tracking_results
 from tests.web.helpers import EASTERN, set_tracking
-
-
-@pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
 
 
 def order_version(db, order_id: int) -> int:

@@ -1,9 +1,13 @@
-"""Test helpers: put a shipment in a tracking state with carrier events."""
+"""Test helpers: put a shipment in a tracking state with carrier events; record a request's SQL."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import event
 
 from portal.extensions import db
 from portal.models import Shipment, TrackingEvent
@@ -41,3 +45,20 @@ def set_tracking(shipment: Shipment, status: str, events=(), **fields) -> Shipme
     db.session.commit()
     db.session.refresh(shipment)
     return shipment
+
+
+@contextmanager
+def recorded_statements(app) -> Iterator[list[str]]:
+    """Yield the list that collects, in order, each SQL statement `app` sends inside the block."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -7,21 +7,6 @@ import pytest
 LOGIN_FAILED = "Email or password is incorrect."
 
 
-@pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
-def owner(acme, make_user):
-    return make_user(acme, role="owner", email="owner@acme.test")
-
-
-@pytest.fixture
-def agent(acme, make_user):
-    return make_user(acme, role="agent", email="agent@acme.test")
-
-
 def test_login_page_has_labelled_fields(client):
     html = client.get("/login").get_data(as_text=True)
 

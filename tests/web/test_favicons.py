@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from PIL import Image
-
-
-@pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
 
 
 def png_bytes() -> bytes:

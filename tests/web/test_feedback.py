@@ -13,11 +13,6 @@ from tests.web.helpers import EASTERN, set_tracking
 
 
 @pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
 def order(acme, make_order):
     return make_order(acme, order_number="#1042")
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
 from portal.database import utcnow
-from portal.extensions import db as _db
+from tests.web.helpers import recorded_statements
 
 NOT_FOUND = "We couldn&#39;t find an order with that number"
 
@@ -88,22 +87,10 @@ def test_wrong_email_gets_the_same_answer_as_unknown_order(client, order):
 
 
 def test_wrong_pair_and_unknown_order_do_the_same_database_work(app, client, order):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as wrong:
         lookup(client, "#1042", "not-her@example.com")
-        wrong = list(statements)
-        statements.clear()
+    with recorded_statements(app) as unknown:
         lookup(client, "#9999", "maya.patel@example.com")
-        unknown = list(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
     assert wrong == unknown
 

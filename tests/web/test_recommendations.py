@@ -15,11 +15,6 @@ from portal.services.recommendations import CLICK_SALT, recommend_products
 
 
 @pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
-
-
-@pytest.fixture
 def order(acme, make_order):
     return make_order(
         acme,

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.bench.helpers import ROOT, load_script
 
 
 def test_benchmark_quick_run_prints_both_figures_and_the_ratio(capsys):
     if shutil.which("gunicorn") is None and not (ROOT / ".venv" / "bin" / "gunicorn").exists():
         pytest.skip("gunicorn is not installed")
-    spec = importlib.util.spec_from_file_location(
-        "bench_tracking", ROOT / "bench" / "tracking_page.py"
-    )
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("tracking_page")
 
     assert bench.main(["--quick"]) == 0
     output = capsys.readouterr().out

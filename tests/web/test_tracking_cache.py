@@ -8,21 +8,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.blueprints.tracking.render_cache import RenderCache
 from portal.database import utcnow
 from portal.extensions import db as _db
 from portal.models import Feedback, PageView
 from portal.services.merchants import get_merchant_by_slug
-from tests.web.helpers import EASTERN, set_tracking
+from tests.web.helpers import EASTERN, recorded_statements, set_tracking
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
 
 
 @pytest.fixture
@@ -42,31 +37,16 @@ def path_of(order) -> str:
     return f"/acme/orders/{order.active_link.token}"
 
 
-def statements_of(app, request) -> list[str]:
-    """The SQL a request runs."""
-    seen: list[str] = []
-    with app.app_context():
-        engine = _db.engine
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        request()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
 def reads(statements: list[str]) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
 
 def test_a_second_view_is_served_from_one_query(app, client, order):
     path = path_of(order)
-    first = statements_of(app, lambda: client.get(path))
-    second = statements_of(app, lambda: client.get(path))
+    with recorded_statements(app) as first:
+        client.get(path)
+    with recorded_statements(app) as second:
+        client.get(path)
 
     assert len(reads(first)) > 3  # the order, items, shipments, events, catalogue…
     assert len(reads(second)) == 1  # the token with the page versions
@@ -170,14 +150,10 @@ def test_tomorrow_becomes_today_after_midnight(client, db, acme, make_order):
 def test_the_live_refresh_answers_304_from_one_query(app, client, order):
     path = path_of(order)
     etag = client.get(path, headers=HX).headers["ETag"]
-    holder = {}
+    with recorded_statements(app) as statements:
+        response = client.get(path, headers={**HX, "If-None-Match": etag})
 
-    def refresh():
-        holder["response"] = client.get(path, headers={**HX, "If-None-Match": etag})
-
-    statements = statements_of(app, refresh)
-
-    assert holder["response"].status_code == 304
+    assert response.status_code == 304
     assert len(reads(statements)) == 1
     assert not [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE")]
 
@@ -189,17 +165,13 @@ def test_a_change_the_status_doesnt_show_is_a_304_with_a_new_etag(app, client, d
     client.post(path + "/feedback", data={"rating": "3", "comment": ""})
     moved = client.get(path, headers={**HX, "If-None-Match": etag})
     new_etag = moved.headers["ETag"]
-    holder = {}
-
-    def refresh():
-        holder["response"] = client.get(path, headers={**HX, "If-None-Match": new_etag})
-
-    statements = statements_of(app, refresh)
+    with recorded_statements(app) as statements:
+        response = client.get(path, headers={**HX, "If-None-Match": new_etag})
 
     assert moved.status_code == 304 and moved.data == b""
     assert new_etag != etag
     assert new_etag.split(".")[1] == etag.split(".")[1]  # the same content
-    assert holder["response"].status_code == 304 and len(reads(statements)) == 1
+    assert response.status_code == 304 and len(reads(statements)) == 1
 
 
 def test_a_new_quarter_hour_with_the_same_status_is_still_a_304(client, order):

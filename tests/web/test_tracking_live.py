@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.database import utcnow
-from portal.extensions import db as _db
 from portal.models import OrderItem, PageView, TrackingEvent
-from tests.web.helpers import EASTERN, set_tracking
+from tests.web.helpers import EASTERN, recorded_statements, set_tracking
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def acme(make_merchant):
-    return make_merchant("acme", "Acme Outdoor")
 
 
 def in_transit(make_order, merchant, number: str, events: int = 3, items: int = 1, parcels=1):
@@ -97,18 +90,8 @@ def test_polling_is_not_a_page_view(client, db, acme, make_order):
 
 
 def count_statements(app, client, path: str) -> list[str]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = _db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements(app) as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     return statements
 
 
