@@ -96,10 +96,22 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite alters a column by rebuilding the table (copy, drop, rename). With foreign
+        # keys on, dropping the old table would delete every row that refers to it (ON DELETE
+        # CASCADE), so they are off while migrating. The pragma only takes effect outside a
+        # transaction, hence the driver's own connection.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(
+                connection=connection, target_metadata=get_metadata(), **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

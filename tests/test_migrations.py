@@ -66,3 +66,54 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(make_app, fre
         with db.engine.connect() as connection:
             assert set(sa.inspect(connection).get_table_names()) == {"alembic_version"}
         db.engine.dispose()
+
+
+def test_upgrading_a_database_with_orders_keeps_every_row(make_app, fresh_database_url):
+    """SQLite rebuilds a table to alter a column; the rows that refer to it must survive."""
+    from portal import create_app
+
+    application = create_app(
+        {
+            "DATABASE_URL": fresh_database_url,
+            "SECRET_KEY": "x" * 40,
+            "INSTANCE_PATH": make_app().instance_path,
+        }
+    )
+    tables = ("orders", "order_items", "shipments", "tracking_events", "tracking_links")
+    with application.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO merchants (id, slug, name, created_at, logo_version, primary_color,"
+                " accent_color, font, footer_links, faq, timezone, settings)"
+                " VALUES (1, 'acme', 'Acme', '2026-11-01', 0, '#1f6feb', '#f59e0b', 'system',"
+                " '[]', '[]', 'UTC', '{}')",
+                "INSERT INTO orders (id, merchant_id, order_number, order_number_norm, placed_at,"
+                " customer_locale, sms_opt_in, created_at)"
+                " VALUES (1, 1, '#1', '1', '2026-11-01', 'en', false, '2026-11-01')",
+                "INSERT INTO order_items (id, merchant_id, order_id, name, quantity)"
+                " VALUES (1, 1, 1, 'Tent', 1)",
+                "INSERT INTO shipments (id, merchant_id, order_id, carrier, tracking_number,"
+                " status, delayed, delivered_late, poll_failures, created_at)"
+                " VALUES (1, 1, 1, 'ups', '1Z999AA10123456784', 'in_transit', false, false, 0,"
+                " '2026-11-01')",
+                "INSERT INTO tracking_events (id, merchant_id, shipment_id, event_key,"
+                " occurred_at, utc_offset_minutes, status, description, created_at)"
+                " VALUES (1, 1, 1, 'k', '2026-11-01', 0, 'in_transit', 'Scan', '2026-11-01')",
+                "INSERT INTO tracking_links (id, merchant_id, order_id, token, created_at)"
+                " VALUES (1, 1, 1, 'tok', '2026-11-01')",
+            ):
+                connection.exec_driver_sql(statement)
+
+        upgrade()
+
+        with db.engine.connect() as connection:
+            counts = {
+                table: connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+                for table in tables
+            }
+            if db.engine.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert counts == dict.fromkeys(tables, 1)
+        downgrade(revision="base")
+        db.engine.dispose()
