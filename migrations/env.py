@@ -104,9 +104,7 @@ def run_migrations_online():
         if sqlite:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
-            context.configure(
-                connection=connection, target_metadata=get_metadata(), **conf_args
-            )
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
             with context.begin_transaction():
                 context.run_migrations()
         finally:
