@@ -180,3 +180,5 @@ def test_merchant_screenshots_at_desktop_and_phone_widths(owner_page, live_serve
             page.goto(live_server + path)
             expect(page.get_by_role("heading", level=1).first).to_be_visible()
             page.screenshot(path=str(artifacts_dir / f"{name}-{width}.png"), full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+            assert not overflow, f"{name} scrolls sideways at {width}px"
