@@ -66,6 +66,7 @@ ACTIVITY_CODES: dict[str, S] = {
 STATUS_CODES: dict[str, S] = {
     "003": S.PRE_TRANSIT,  # order processed: ready for UPS (label created)
     "005": S.IN_TRANSIT,  # in transit, on the way
+    "007": S.EXCEPTION,  # exception (a failed attempt is refined by its words)
     "011": S.DELIVERED,  # delivered (an Access Point drop-off is refined by its words)
     "012": S.IN_TRANSIT,  # clearance in progress
     "021": S.OUT_FOR_DELIVERY,  # out for delivery

@@ -151,6 +151,7 @@ def test_an_agreeing_summary_logs_nothing(parse, caplog):
     [
         ({"code": "021", "description": "Out For Delivery Today"}, S.OUT_FOR_DELIVERY, "021"),
         ({"code": "003"}, S.PRE_TRANSIT, "003"),
+        ({"code": "007", "description": "Delivery attempted"}, S.ATTEMPT_FAILED, "007"),
         ({"code": "011", "description": "Delivered"}, S.DELIVERED, "011"),
         ({"statusCode": "024", "description": "Final attempt made"}, S.ATTEMPT_FAILED, "024"),
         ({"type": "I", "code": "005"}, S.IN_TRANSIT, "005"),  # a 3-digit code: no activity
