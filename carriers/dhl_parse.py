@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from carriers.delay import current_delay
@@ -14,11 +14,13 @@ from carriers.parsing import (
     count,
     country_code,
     destination_tz,
+    newest_entry,
     newest_first,
     parse_iso_date,
     parse_iso_datetime,
     text,
 )
+from carriers.reconcile import Reading, choose_reading
 from carriers.status import TrackingStatus as S
 
 logger = logging.getLogger("carriers.dhl")
@@ -92,12 +94,16 @@ def parse_location(value: Any) -> Location:
     )
 
 
+def _time(entry: dict) -> datetime | None:
+    return parse_iso_datetime(entry.get("timestamp"), UTC)
+
+
 def parse_event(entry: dict) -> CarrierEvent | None:
     """Return the CarrierEvent of one status/events entry, or None without a usable time.
 
     DHL's timestamps are ISO 8601; one without an offset is read as UTC.
     """
-    occurred_at = parse_iso_datetime(entry.get("timestamp"), UTC)
+    occurred_at = _time(entry)
     if occurred_at is None:
         return None
     code = text(entry.get("statusCode"))
@@ -126,16 +132,21 @@ def _estimate(shipment: dict, tz) -> EstimatedDelivery | None:
 
 def parse_shipment(number: str, shipment: dict) -> TrackingResult:
     """Return the TrackingResult of one DHL `shipments[]` entry; never raises."""
-    events = newest_first(parse_event(entry) for entry in as_list(shipment.get("events")))
+    raw_events = as_list(shipment.get("events"))
+    events = newest_first(parse_event(entry) for entry in raw_events)
     current = as_dict(shipment.get("status"))
     code = text(current.get("statusCode"))
+    summary = None
     if code:
-        status = map_status(code, _words(current))
-        status_text = text(current.get("description")) or text(current.get("status"))
-    elif events:
-        status, code, status_text = events[0].status, events[0].code, events[0].description
-    else:
-        status, status_text = S.UNKNOWN, None
+        summary = Reading(
+            map_status(code, _words(current)),
+            code,
+            text(current.get("description")) or text(current.get("status")),
+            _time(current),
+        )
+    reading, stale = choose_reading("dhl", summary, events[0] if events else None)
+    status = reading.status
+    _, newest = newest_entry(raw_events, _time)
     details = as_dict(shipment.get("details"))
     proof = as_dict(details.get("proofOfDelivery"))
     destination = parse_location(as_dict(shipment.get("destination")))
@@ -149,8 +160,8 @@ def parse_shipment(number: str, shipment: dict) -> TrackingResult:
     return TrackingResult(
         tracking_number=number,
         status=status,
-        carrier_status_code=code,
-        carrier_status_text=status_text,
+        carrier_status_code=reading.code,
+        carrier_status_text=reading.text,
         estimated_delivery=None if finished else _estimate(shipment, tz),
         delivered_at=delivered_at,
         signed_by=text(as_dict(proof.get("signed")).get("name")) if delivered_at else None,
@@ -158,7 +169,12 @@ def parse_shipment(number: str, shipment: dict) -> TrackingResult:
         service=text(as_dict(details.get("product")).get("productName")),
         piece_count=count(details.get("totalNumberOfPieces")),
         events=tuple(events),
+        # The words of the summary (unless older than the newest event), of the newest
+        # event and of the estimate's remark, wherever DHL says it.
         carrier_delay=current_delay(
-            status, text(current.get("remark")), text(current.get("description"))
+            status,
+            "" if stale else _words(current),
+            _words(newest),
+            text(shipment.get("estimatedTimeOfDeliveryRemark")),
         ),
     )

@@ -15,11 +15,13 @@ from carriers.parsing import (
     as_dict,
     as_list,
     country_code,
+    newest_entry,
     newest_first,
     parse_iso_date,
     parse_iso_datetime,
     text,
 )
+from carriers.reconcile import Reading, choose_reading
 from carriers.status import TrackingStatus as S
 
 logger = logging.getLogger("carriers.easypost")
@@ -72,9 +74,13 @@ def map_status(status: str | None, detail: str | None, message: str | None) -> S
     return mapped
 
 
+def _time(detail: dict) -> datetime | None:
+    return parse_iso_datetime(detail.get("datetime"), UTC)
+
+
 def parse_detail(detail: dict) -> CarrierEvent | None:
     """Return the CarrierEvent of one tracking_details entry (EasyPost times are UTC)."""
-    occurred_at = parse_iso_datetime(detail.get("datetime"), UTC)
+    occurred_at = _time(detail)
     if occurred_at is None:
         return None
     place = as_dict(detail.get("tracking_location"))
@@ -108,26 +114,35 @@ def parse_tracker(number: str, tracker: dict) -> TrackingResult:
 
     A tracker EasyPost has no scans for yet (status unknown or error) → NOT_FOUND.
     """
-    events = newest_first(parse_detail(d) for d in as_list(tracker.get("tracking_details")))
+    raw_details = as_list(tracker.get("tracking_details"))
+    events = newest_first(parse_detail(d) for d in raw_details)
     raw_status, detail = text(tracker.get("status")), text(tracker.get("status_detail"))
     newest_message = events[0].description if events else None
-    status = map_status(raw_status, detail, newest_message)
-    if status is S.UNKNOWN and not events:
+    summary_status = map_status(raw_status, detail, newest_message)
+    if summary_status is S.UNKNOWN and not events:
         return TrackingResult.failure(
             number,
             ErrorKind.NOT_FOUND,
             f"EasyPost: no tracking information yet ({raw_status or 'no status'})",
         )
+    summary = Reading(summary_status, raw_status, newest_message or detail) if raw_status else None
+    reading, _ = choose_reading("easypost", summary, events[0] if events else None)
+    status = reading.status
+    _, newest = newest_entry(raw_details, _time)
     delivered_at = None
     if status is S.DELIVERED:
         delivered_at = next((e.occurred_at for e in events if e.status is S.DELIVERED), None)
-    delay = _DELAY_DETAILS.get((detail or "").lower())
+    # The tracker's and the newest detail's status_detail name a delay as EasyPost sees it;
+    # the most specific of those and the newest detail's words wins.
+    details = (detail, text(newest.get("status_detail")))
+    named = [_DELAY_DETAILS.get((value or "").lower()) for value in details]
+    words = (newest_message, text(newest.get("description")), *named)
     finished = status in (S.DELIVERED, S.RETURNED, S.CANCELLED)
     return TrackingResult(
         tracking_number=number,
         status=status,
-        carrier_status_code=raw_status,
-        carrier_status_text=newest_message or detail,
+        carrier_status_code=reading.code,
+        carrier_status_text=reading.text,
         estimated_delivery=None if finished else _estimate(tracker),
         delivered_at=delivered_at,
         signed_by=text(tracker.get("signed_by")) if status is S.DELIVERED else None,
@@ -135,7 +150,10 @@ def parse_tracker(number: str, tracker: dict) -> TrackingResult:
         service=text(as_dict(tracker.get("carrier_detail")).get("service")),
         piece_count=None,
         events=tuple(events),
-        carrier_delay=None if finished else current_delay(status, newest_message) or delay,
+        carrier_delay=current_delay(status, *words),
+        first_promised_date=parse_iso_date(
+            as_dict(tracker.get("carrier_detail")).get("guaranteed_delivery_date")
+        ),
     )
 
 

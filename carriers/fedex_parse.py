@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from carriers.delay import current_delay
@@ -14,11 +14,13 @@ from carriers.parsing import (
     count,
     country_code,
     destination_tz,
+    newest_entry,
     newest_first,
     parse_iso_date,
     parse_iso_datetime,
     text,
 )
+from carriers.reconcile import Reading, choose_reading
 from carriers.status import TrackingStatus as S
 
 logger = logging.getLogger("carriers.fedex")
@@ -96,10 +98,14 @@ def parse_event(scan: dict) -> CarrierEvent | None:
     )
 
 
+def _latest_scan(track_result: dict) -> tuple[datetime | None, dict]:
+    scans = as_list(track_result.get("scanEvents"))
+    return newest_entry(scans, lambda scan: parse_iso_datetime(scan.get("date")))
+
+
 def newest_scan(track_result: dict) -> datetime | None:
     """Return the time of a track result's newest scan (to choose among reused numbers)."""
-    times = [parse_iso_datetime(s.get("date")) for s in as_list(track_result.get("scanEvents"))]
-    return max((t for t in times if t is not None), default=None)
+    return _latest_scan(track_result)[0]
 
 
 def _dates(track_result: dict) -> dict[str, str]:
@@ -111,8 +117,12 @@ def _dates(track_result: dict) -> dict[str, str]:
     return found
 
 
+def _window(track_result: dict, key: str) -> dict:
+    return as_dict(as_dict(track_result.get(key)).get("window"))
+
+
 def _estimate(track_result: dict, dates: dict[str, str], tz) -> EstimatedDelivery | None:
-    window = as_dict(as_dict(track_result.get("estimatedDeliveryTimeWindow")).get("window"))
+    window = _window(track_result, "estimatedDeliveryTimeWindow")
     begins = parse_iso_datetime(window.get("begins"), tz)
     ends = parse_iso_datetime(window.get("ends"), tz)
     if begins or ends:
@@ -122,46 +132,65 @@ def _estimate(track_result: dict, dates: dict[str, str], tz) -> EstimatedDeliver
         day = parse_iso_date(dates.get(kind))
         if day:
             return EstimatedDelivery(day)
-    standard = as_dict(as_dict(track_result.get("standardTransitTimeWindow")).get("window"))
-    day = parse_iso_date(standard.get("ends"))
+    day = parse_iso_date(_window(track_result, "standardTransitTimeWindow").get("ends"))
     return EstimatedDelivery(day) if day else None
 
 
-def _current(track_result: dict, events: list[CarrierEvent]) -> tuple[S, str | None, str | None]:
-    latest = as_dict(track_result.get("latestStatusDetail"))
+def _summary(latest: dict) -> Reading | None:
     code, derived = text(latest.get("code")), text(latest.get("derivedCode"))
+    if not (code or derived):
+        return None
     description = text(latest.get("description")) or text(latest.get("statusByLocale"))
-    if code or derived:
-        reasons = " ".join(
-            text(a.get("reasonDescription")) or "" for a in as_list(latest.get("ancillaryDetails"))
-        )
-        status = map_status(code, derived, f"{description or ''} {reasons}")
-        return status, code or derived, description
-    if events:
-        return events[0].status, events[0].code, events[0].description
-    return S.UNKNOWN, None, None
+    reasons = " ".join(
+        text(a.get("reasonDescription")) or "" for a in as_list(latest.get("ancillaryDetails"))
+    )
+    status = map_status(code, derived, f"{description or ''} {reasons}")
+    return Reading(status, code or derived, description)
 
 
-def _delay(track_result: dict, status: S, code: str | None, text_now: str | None) -> str | None:
+def _delay_detail(entry: dict) -> str | None:
+    """Return "<type> delay" ("weather delay") of a DELAYED delayDetail, else None."""
+    delay = as_dict(entry.get("delayDetail"))
+    if (text(delay.get("status")) or "").upper() != "DELAYED":
+        return None
+    # A type naming no known cause still says "delay", which reads as "Carrier delay".
+    return f"{(text(delay.get('type')) or '').replace('_', ' ').lower()} delay"
+
+
+def _delay(track_result: dict, status: S, newest: CarrierEvent | None) -> str | None:
+    """The carrier's delay from the summary's and the newest scan's words and delayDetail,
+    else from a delay code; the most specific cause wins."""
     latest = as_dict(track_result.get("latestStatusDetail"))
-    delay = as_dict(latest.get("delayDetail"))
-    reasons = [text(a.get("reasonDescription")) for a in as_list(latest.get("ancillaryDetails"))]
-    scans = as_list(track_result.get("scanEvents"))
-    newest = scans[0] if scans else {}
-    wording = [text_now, *reasons, text(newest.get("exceptionDescription"))]
-    found = current_delay(status, *wording)
-    if found is None and (text(delay.get("status")) or "").upper() == "DELAYED":
-        kind = (text(delay.get("type")) or "").replace("_", " ").lower()
-        found = current_delay(status, f"{kind} delay") or "Carrier delay"
-    if found is None and (code or "").upper() in DELAY_CODES and status is not S.DELIVERED:
-        found = DELAY_CODES[(code or "").upper()]
+    _, scan = _latest_scan(track_result)
+    found = current_delay(
+        status,
+        text(latest.get("description")) or text(latest.get("statusByLocale")),
+        *(text(a.get("reasonDescription")) for a in as_list(latest.get("ancillaryDetails"))),
+        newest.description if newest else None,
+        _delay_detail(latest),
+        _delay_detail(scan),
+    )
+    if found is None and status not in _FINISHED:
+        codes = [text(latest.get("code")), newest.code if newest else None]
+        found = next(
+            (DELAY_CODES[c.upper()] for c in codes if c and c.upper() in DELAY_CODES), None
+        )
     return found
+
+
+def _first_promise(track_result: dict, dates: dict[str, str]) -> date | None:
+    # The service's commitment (else its standard transit window) is what was promised at
+    # shipping; ESTIMATED_DELIVERY and the estimated window move when the parcel runs late.
+    standard = _window(track_result, "standardTransitTimeWindow")
+    return parse_iso_date(dates.get("COMMITMENT")) or parse_iso_date(standard.get("ends"))
 
 
 def parse_track_result(number: str, track_result: dict) -> TrackingResult:
     """Return the TrackingResult of one FedEx trackResults entry; never raises."""
     events = newest_first(parse_event(scan) for scan in as_list(track_result.get("scanEvents")))
-    status, code, description = _current(track_result, events)
+    summary = _summary(as_dict(track_result.get("latestStatusDetail")))
+    reading, _ = choose_reading("fedex", summary, events[0] if events else None)
+    status = reading.status
     dates = _dates(track_result)
     recipient = as_dict(track_result.get("recipientInformation"))
     tz = destination_tz(parse_location(recipient.get("address")), events)
@@ -174,8 +203,8 @@ def parse_track_result(number: str, track_result: dict) -> TrackingResult:
     return TrackingResult(
         tracking_number=number,
         status=status,
-        carrier_status_code=code,
-        carrier_status_text=description,
+        carrier_status_code=reading.code,
+        carrier_status_text=reading.text,
         estimated_delivery=None if status in _FINISHED else _estimate(track_result, dates, tz),
         delivered_at=delivered_at,
         signed_by=text(details.get("signedByName")) or text(details.get("receivedByName")),
@@ -183,5 +212,6 @@ def parse_track_result(number: str, track_result: dict) -> TrackingResult:
         service=text(as_dict(track_result.get("serviceDetail")).get("description")),
         piece_count=count(as_dict(track_result.get("packageDetails")).get("count")),
         events=tuple(events),
-        carrier_delay=_delay(track_result, status, code, description),
+        carrier_delay=_delay(track_result, status, events[0] if events else None),
+        first_promised_date=_first_promise(track_result, dates),
     )

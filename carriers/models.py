@@ -83,6 +83,10 @@ class TrackingResult:
     error: TrackingError | None = None
     # The carrier's own word that the shipment is delayed ("Weather delay"), while it says so.
     carrier_delay: str | None = None
+    # The carrier's original promise when it states one beside the current estimate (UPS
+    # SDD beside RDD, FedEx COMMITMENT, USPS expected beside predicted): a moved promise is
+    # then known on the very first poll.
+    first_promised_date: date | None = None
 
     @property
     def ok(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -143,6 +143,15 @@ def country_code(value: Any) -> str | None:
     """Return an upper-case two-letter country code, else None."""
     raw = text(value)
     return raw.upper() if raw and len(raw) == 2 and raw.isascii() and raw.isalpha() else None
+
+
+def newest_entry(
+    entries: Iterable[dict], moment_of: Callable[[dict], datetime | None]
+) -> tuple[datetime | None, dict]:
+    """Return (time, entry) of the raw entry with the newest readable time, else (None, {})."""
+    dated = [(moment_of(entry), entry) for entry in entries]
+    kept = [(moment, entry) for moment, entry in dated if moment is not None]
+    return max(kept, key=lambda pair: pair[0]) if kept else (None, {})
 
 
 def newest_first(events: Iterable[CarrierEvent | None]) -> list[CarrierEvent]:

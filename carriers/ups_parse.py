@@ -19,6 +19,7 @@ from carriers.parsing import (
     parse_offset,
     text,
 )
+from carriers.reconcile import Reading, choose_reading
 from carriers.status import TrackingStatus as S
 
 logger = logging.getLogger("carriers.ups")
@@ -59,10 +60,25 @@ ACTIVITY_CODES: dict[str, S] = {
     "FS": S.DELIVERED,  # delivered
     "KB": S.AVAILABLE_FOR_PICKUP,  # left at a UPS Access Point for the receiver to collect
 }
+# UPS's three-digit status codes (`statusCode`, and `code` of a currentStatus): a summary
+# of the package's state, not an activity code. Only these are read; any other is logged
+# and the newest activity tells the status instead.
+STATUS_CODES: dict[str, S] = {
+    "003": S.PRE_TRANSIT,  # order processed: ready for UPS (label created)
+    "005": S.IN_TRANSIT,  # in transit, on the way
+    "007": S.EXCEPTION,  # exception (a failed attempt is refined by its words)
+    "011": S.DELIVERED,  # delivered (an Access Point drop-off is refined by its words)
+    "012": S.IN_TRANSIT,  # clearance in progress
+    "021": S.OUT_FOR_DELIVERY,  # out for delivery
+    "022": S.ATTEMPT_FAILED,  # first delivery attempt made
+    "023": S.ATTEMPT_FAILED,  # second delivery attempt made
+    "024": S.ATTEMPT_FAILED,  # final delivery attempt made
+}
 # Codes more specific than the type letter they arrive with.
 _REFINES = {
     S.IN_TRANSIT: {S.OUT_FOR_DELIVERY, S.AVAILABLE_FOR_PICKUP},
     S.DELIVERED: {S.AVAILABLE_FOR_PICKUP},
+    S.EXCEPTION: {S.ATTEMPT_FAILED},
 }
 # UPS files failed delivery attempts under the X (exception) letter with no dedicated
 # code, so the documented wording tells an attempt from other exceptions.
@@ -93,12 +109,47 @@ def map_status(type_letter: str | None, code: str | None, description: str | Non
     status = by_type
     if by_code in _REFINES.get(status, ()):
         status = by_code
+    return _refined_by_wording(status, description)
+
+
+def _refined_by_wording(status: S, description: str | None) -> S:
     wording = (description or "").lower()
     if status is S.EXCEPTION and any(hint in wording for hint in _ATTEMPT_WORDING):
         return S.ATTEMPT_FAILED
     if status is S.DELIVERED and "access point" in wording and "await" in wording:
         return S.AVAILABLE_FOR_PICKUP
     return status
+
+
+def _is_status_code(code: str | None) -> bool:
+    return code is not None and len(code) == 3 and code.isascii() and code.isdigit()
+
+
+def read_status(entry: dict) -> tuple[S, str] | None:
+    """Return (status, code) of a UPS Status object (an activity's or the currentStatus),
+    or None when it carries neither a type letter nor a code.
+
+    A three-digit `code` is a status code, never an activity code. The type letter and
+    activity code decide as in map_status, refined by a more specific status code; without
+    them the status code decides (an unmapped one → UNKNOWN, logged with the raw code).
+    """
+    description = text(entry.get("description"))
+    type_letter, raw_code = text(entry.get("type")), text(entry.get("code"))
+    code, status_code = raw_code, text(entry.get("statusCode"))
+    if _is_status_code(code):
+        status_code, code = status_code if _is_status_code(status_code) else code, None
+    by_status_code = STATUS_CODES.get(status_code or "")
+    if type_letter or code:
+        status = map_status(type_letter, code, description)
+        if by_status_code in _REFINES.get(status, ()):
+            status = by_status_code
+        return status, raw_code or type_letter or ""
+    if status_code is None:
+        return None
+    if by_status_code is None:
+        logger.warning("UPS: unmapped status code %r (%s)", status_code, description)
+        return S.UNKNOWN, status_code
+    return _refined_by_wording(by_status_code, description), status_code
 
 
 def parse_date(value: Any) -> date | None:
@@ -157,13 +208,15 @@ def parse_event(activity: dict) -> CarrierEvent | None:
     if occurred_at is None:
         return None
     status = as_dict(activity.get("status"))
-    description = text(status.get("description")) or ""
-    code = text(status.get("code"))
+    read = read_status(status)
+    if read is None:
+        logger.warning("UPS: activity without a status type or code (%s)", status)
     return CarrierEvent(
         occurred_at=occurred_at,
-        status=map_status(text(status.get("type")), code, description),
-        code=code or text(status.get("type")),
-        description=description,
+        status=read[0] if read else S.UNKNOWN,
+        # As it always was: the code is part of the stored event's key.
+        code=text(status.get("code")) or text(status.get("type")),
+        description=text(status.get("description")) or "",
         location=parse_location(activity.get("location")),
     )
 
@@ -223,17 +276,11 @@ def parse_package(number: str, package: dict) -> TrackingResult:
     """Return the TrackingResult for one UPS `package` object; never raises."""
     events = newest_first(parse_event(entry) for entry in as_list(package.get("activity")))
     current = as_dict(package.get("currentStatus"))
-    current_text = text(current.get("description")) or text(
-        current.get("simplifiedTextDescription")
-    )
-    current_code = text(current.get("code")) or text(current.get("type"))
-    if current_code:
-        status = map_status(text(current.get("type")), text(current.get("code")), current_text)
-    elif events:
-        status, current_code = events[0].status, events[0].code
-        current_text = current_text or events[0].description
-    else:
-        status = S.UNKNOWN
+    words = [text(current.get("description")), text(current.get("simplifiedTextDescription"))]
+    read = read_status(current)
+    summary = Reading(read[0], read[1], words[0] or words[1]) if read else None
+    reading, _ = choose_reading("ups", summary, events[0] if events else None)
+    status = reading.status
     dates: dict[str, date] = {}
     for entry in as_list(package.get("deliveryDate")):
         kind, day = (text(entry.get("type")) or "").upper(), parse_date(entry.get("date"))
@@ -247,11 +294,12 @@ def parse_package(number: str, package: dict) -> TrackingResult:
     if status is not S.DELIVERED and "DEL" not in dates:
         estimate = _estimate(dates, window, tz)
     delivery = as_dict(package.get("deliveryInformation"))
+    newest_words = events[0].description if events else None
     return TrackingResult(
         tracking_number=number,
         status=status,
-        carrier_status_code=current_code,
-        carrier_status_text=current_text,
+        carrier_status_code=reading.code,
+        carrier_status_text=reading.text if summary else words[0] or words[1] or reading.text,
         estimated_delivery=estimate,
         delivered_at=delivered_at,
         signed_by=text(delivery.get("receivedBy")),
@@ -259,5 +307,6 @@ def parse_package(number: str, package: dict) -> TrackingResult:
         service=text(as_dict(package.get("service")).get("description")),
         piece_count=count(package.get("packageCount")),
         events=tuple(events),
-        carrier_delay=current_delay(status, current_text),
+        carrier_delay=current_delay(status, *words, newest_words),
+        first_promised_date=dates.get("SDD"),
     )

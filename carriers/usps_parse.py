@@ -20,6 +20,7 @@ from carriers.parsing import (
     plain_text,
     text,
 )
+from carriers.reconcile import Reading, choose_reading
 from carriers.status import TrackingStatus as S
 
 logger = logging.getLogger("carriers.usps")
@@ -177,14 +178,13 @@ def parse_tracking(number: str, payload: dict) -> TrackingResult:
     events = newest_first(parse_event(e) for e in as_list(payload.get("trackingEvents")))
     status_text = plain_text(payload.get("status"))
     category = plain_text(payload.get("statusCategory"))
-    newest_code = events[0].code if events else None
+    newest = events[0] if events else None
+    summary = None
     if status_text or category:
-        status = map_status(newest_code, category, status_text)
-        code = category or newest_code
-    elif events:
-        status, code, status_text = events[0].status, newest_code, events[0].description
-    else:
-        status, code = S.UNKNOWN, None
+        summary_code = category or (newest.code if newest else None)
+        summary = Reading(map_status(None, category, status_text), summary_code, status_text)
+    reading, _ = choose_reading("usps", summary, newest)
+    status = reading.status
     destination = Location(
         city=text(payload.get("destinationCity")),
         postal_code=text(payload.get("destinationZIP")),
@@ -203,8 +203,8 @@ def parse_tracking(number: str, payload: dict) -> TrackingResult:
     return TrackingResult(
         tracking_number=number,
         status=status,
-        carrier_status_code=code,
-        carrier_status_text=status_text,
+        carrier_status_code=reading.code,
+        carrier_status_text=reading.text,
         estimated_delivery=None if finished else _estimate(payload, tz),
         delivered_at=delivered.occurred_at if delivered and status is S.DELIVERED else None,
         signed_by=text(delivered_raw.get("name")) if status is S.DELIVERED else None,
@@ -212,5 +212,14 @@ def parse_tracking(number: str, payload: dict) -> TrackingResult:
         service=plain_text(payload.get("mailClass")),
         piece_count=None,
         events=tuple(events),
-        carrier_delay=current_delay(status, status_text, plain_text(payload.get("statusSummary"))),
+        carrier_delay=current_delay(
+            status,
+            status_text,
+            plain_text(payload.get("statusSummary")),
+            newest.description if newest else None,
+        ),
+        # A guarantee, else the service's expected date, is the first promise; the predicted
+        # date is USPS's current one.
+        first_promised_date=parse_iso_date(payload.get("guaranteedDeliveryTimeStamp"))
+        or parse_iso_date(payload.get("expectedDeliveryTimeStamp")),
     )

@@ -264,8 +264,12 @@ def _destination_tz(shipment: Shipment):
 
 
 def _update_estimate(shipment: Shipment, result: TrackingResult, now: datetime) -> None:
+    # The carrier's own first promise (UPS SDD beside RDD) is the first promised date even
+    # when Porchlight first hears of the parcel after the promise moved or it arrived.
+    carrier_first = result.first_promised_date
     if shipment.status in (TrackingStatus.DELIVERED.value, TrackingStatus.RETURNED.value):
         shipment.estimated_delivery = None
+        shipment.first_promised_date = shipment.first_promised_date or carrier_first
         return
     estimate = _carrier_estimate(result)
     if estimate is None and TrackingStatus(shipment.status) in MOVING:
@@ -286,7 +290,11 @@ def _update_estimate(shipment: Shipment, result: TrackingResult, now: datetime) 
         return
     shipment.estimated_delivery = estimate
     shipment.promised_date = datetime.fromisoformat(estimate["date"]).date()
-    shipment.first_promised_date = shipment.first_promised_date or shipment.promised_date
+    first = shipment.promised_date
+    if carrier_first is not None and estimate.get("source") == "carrier":
+        # An original promise later than today's estimate (arriving early) broke nothing.
+        first = min(carrier_first, first)
+    shipment.first_promised_date = shipment.first_promised_date or first
 
 
 def _first_moving_time(result: TrackingResult) -> datetime | None:

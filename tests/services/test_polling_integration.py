@@ -47,10 +47,13 @@ def sleeps(app, real_time_emulator):
 
 
 def order_for(make_merchant, make_order, scenario: str, count: int = 1):
-    acme = make_merchant("acme", "Acme Outdoor")
-    for seq in range(count):
-        number = make_tracking_number("ups", scenario, START, seq)
-        make_order(acme, order_number=f"{scenario}-{seq}", shipments=[("ups", number)])
+    # Created at START, inside the scenario's frozen time, so they are due at its first tick
+    # whatever today's date is.
+    with time_machine.travel(START, tick=False):
+        acme = make_merchant("acme", "Acme Outdoor")
+        for seq in range(count):
+            number = make_tracking_number("ups", scenario, START, seq)
+            make_order(acme, order_number=f"{scenario}-{seq}", shipments=[("ups", number)])
 
 
 def tick_at(db, moment: datetime):
@@ -113,6 +116,38 @@ def test_carrier_reported_delay_then_late_delivery(db, make_merchant, make_order
     assert ("delay", None, "carrier_delay") in history
     assert ("status", "in_transit", "delivered") in history
     assert history[-1] == ("delay", "carrier_delay", None)
+
+
+def test_a_promise_moved_before_the_first_poll_is_rescheduled_on_that_poll(
+    db, make_merchant, make_order, sleeps
+):
+    order_for(make_merchant, make_order, "rescheduled")
+    tick_at(db, START + timedelta(hours=40))  # UPS moved the date at 30: SDD 24, RDD 25 Nov
+
+    shipment = db.session.scalar(select(Shipment))
+    assert shipment.status == "in_transit" and shipment.carrier_status_code == "DP"
+    assert (shipment.first_promised_date, shipment.promised_date) == (
+        date(2026, 11, 24),
+        date(2026, 11, 25),
+    )
+    assert shipment.delayed is True and shipment.delay_reason == "rescheduled"
+    assert shipment.delay_explanation.startswith(
+        "The carrier first promised Tuesday 24 November and now expects Wednesday 25 November."
+    )
+    [mail] = delayed_mails(db)  # the shopper hears of the new date once
+    assert mail.endswith("2026-11-25")
+
+
+def test_a_parcel_first_seen_delivered_after_its_first_promise_was_delivered_late(
+    db, make_merchant, make_order, sleeps
+):
+    order_for(make_merchant, make_order, "late")
+    tick_at(db, START + timedelta(hours=100))  # delivered at 95 on the 25th; SDD the 24th
+
+    shipment = db.session.scalar(select(Shipment))
+    assert shipment.status == "delivered" and shipment.delayed is False
+    assert shipment.first_promised_date == date(2026, 11, 24)
+    assert shipment.delivered_late is True
 
 
 def test_a_500_storm_changes_nothing_but_the_next_poll_and_polling_resumes(
