@@ -111,7 +111,7 @@ def claim_due_shipments(limit: int, now: datetime | None = None) -> dict[str, li
         query = query.with_for_update(skip_locked=True, of=Shipment)
     claimed: dict[str, list[int]] = defaultdict(list)
     for shipment_id, carrier, priority in db.session.execute(query):
-        allowance = allowances[carrier]
+        allowance = allowances.get(carrier, quota.UNLIMITED)
         left = allowance.urgent if priority < ROUTINE else allowance.routine
         if left is not None and len(claimed[carrier]) >= left * carrier_for(carrier).max_batch:
             continue  # what the quota can't pay for now stays due, in priority order

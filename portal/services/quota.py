@@ -44,6 +44,9 @@ class Allowance:
     routine: int | None
 
 
+UNLIMITED = Allowance(None, None)
+
+
 def carrier_limits(carrier: str) -> tuple[float | None, int | None]:
     """The configured (requests per second, requests per day) of a carrier; None: unlimited."""
     settings = current_app.config["CARRIERS"][carrier]
@@ -67,8 +70,9 @@ def seconds_until_reset(now: datetime) -> float:
 
 
 def hour_start(now: datetime) -> datetime:
-    """The clock hour (UTC) `now` falls in: hourly quotas reset at the top of each hour, as
-    the API gateways in front of USPS's v3 APIs count them."""
+    """The clock hour (UTC) `now` falls in. Hourly quotas reset at the top of each hour: the
+    plain reading of USPS's "60 an hour", and how an API gateway's default quota counts
+    (USPS's 429 answers name an Apigee-style "API product" quota)."""
     return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
