@@ -24,6 +24,7 @@ SETTING_KEYS = (
     "webhook_secret",
     "rate",
     "daily_quota",
+    "hourly_quota",
 )
 
 
@@ -77,6 +78,7 @@ class Carrier(ABC):
         self.rate: float | None = settings.get("rate")
         # Enforced by the poller across workers; the adapter only carries the number.
         self.daily_quota: int | None = settings.get("daily_quota")
+        self.hourly_quota: int | None = settings.get("hourly_quota")
         self.http = CarrierHTTP(self.code, self.base_url, rate=self.rate, **http_options)
 
     def __repr__(self) -> str:

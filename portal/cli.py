@@ -89,14 +89,20 @@ def create_api_key_command(merchant_slug: str, name: str) -> None:
 @with_appcontext
 def tick_command() -> None:
     """Poll every due shipment and send due notifications, in this process, then exit."""
+    from portal.database import utcnow
     from portal.jobs.tasks import run_tick_inline
     from portal.services.polling import quota_usage
+    from portal.services.quota import hourly_usage
 
     stats = run_tick_inline()
-    quota = ",".join(
+    now = utcnow()
+    # SPEC §4: the day's figure per carrier, then each hourly window as `usps@hour:12/60`.
+    figures = [
         f"{code}:{used}/{limit if limit is not None else 'unlimited'}"
-        for code, (used, limit) in quota_usage().items()
-    )
+        for code, (used, limit) in quota_usage(now.date()).items()
+    ]
+    figures += [f"{code}@hour:{used}/{limit}" for code, (used, limit) in hourly_usage(now).items()]
+    quota = ",".join(figures)
     click.echo(
         f"tick: claimed={stats.claimed} polled={stats.polled} events={stats.events} "
         f"delayed={stats.delayed} notified={stats.notified} failed={stats.failed} quota={quota}"

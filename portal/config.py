@@ -27,6 +27,8 @@ CARRIER_LIMITS = {
     "DHL": (1.0, 250),
     "EASYPOST": (5.0, 100_000),
 }
+# Requests per clock hour: USPS's v3 APIs give a new app 60 an hour; the others have no such window.
+CARRIER_HOURLY_QUOTAS = {"USPS": 60}
 
 DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
@@ -208,8 +210,9 @@ def _carrier_settings(read: _Reader) -> dict[str, dict[str, Any]]:
     for code in CARRIER_CODES:
         base_url = read(f"CARRIER_{code}_BASE_URL", _http_url, CARRIER_ORIGINS[code])
         default_rate, default_quota = CARRIER_LIMITS[code]
+        default_hourly = CARRIER_HOURLY_QUOTAS.get(code)
         if _is_loopback(base_url):
-            default_rate, default_quota = None, None  # the emulator: unlimited
+            default_rate, default_quota, default_hourly = None, None, None  # the emulator
         carriers[code.lower()] = {
             "base_url": base_url,
             "client_id": read(f"CARRIER_{code}_CLIENT_ID", _text),
@@ -219,6 +222,9 @@ def _carrier_settings(read: _Reader) -> dict[str, dict[str, Any]]:
             "rate": read(f"CARRIER_{code}_RATE", _positive_number, default_rate),
             "daily_quota": read(
                 f"CARRIER_{code}_DAILY_QUOTA", lambda n, r: _integer(n, r, 1), default_quota
+            ),
+            "hourly_quota": read(
+                f"CARRIER_{code}_HOURLY_QUOTA", lambda n, r: _integer(n, r, 1), default_hourly
             ),
         }
     return carriers

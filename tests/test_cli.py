@@ -3,11 +3,14 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
+from portal.database import utcnow
 from portal.models import ApiKey, Merchant, User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +110,25 @@ def test_tick_with_nothing_due_prints_the_line(cli):
     assert result.output.startswith(
         "tick: claimed=0 polled=0 events=0 delayed=0 notified=0 failed=0 quota=ups:0/"
     )
+
+
+def test_tick_appends_each_hourly_window_after_the_days_figures(cli, db):
+    from portal.services import quota
+
+    moment = datetime(2026, 11, 24, 15, 20, tzinfo=UTC)
+    days = "quota=ups:3/50000,fedex:0/100000,usps:12/1400,dhl:0/250,easypost:0/100000"
+    with time_machine.travel(moment, tick=False) as clock:
+        quota.spend("usps", 12, utcnow())
+        quota.spend("ups", 3, utcnow())
+        assert cli("tick").output.strip().endswith(f" {days},usps@hour:12/60")
+        clock.move_to(moment + timedelta(minutes=40))  # 16:00: a new hour of the same day
+        assert cli("tick").output.strip().endswith(f" {days},usps@hour:0/60")
+
+
+def test_tick_against_the_emulator_shows_no_hourly_window(make_app):
+    emulated = make_app(CARRIER_USPS_BASE_URL="http://127.0.0.1:8100")
+    output = emulated.test_cli_runner().invoke(args=["tick"]).output
+    assert ",usps:0/unlimited," in output and "@hour" not in output
 
 
 def test_seed_demo_is_idempotent(cli, db):

@@ -32,6 +32,20 @@ def test_loopback_carrier_base_url_means_unlimited(tmp_path):
     assert config["CARRIERS"]["dhl"]["daily_quota"] is None
 
 
+def test_usps_alone_has_an_hourly_quota_unless_one_is_set_or_it_is_the_emulator(tmp_path):
+    hourly = {
+        code: carrier["hourly_quota"] for code, carrier in settings(tmp_path)["CARRIERS"].items()
+    }
+    assert hourly == {"ups": None, "fedex": None, "usps": 60, "dhl": None, "easypost": None}
+    config = settings(
+        tmp_path,
+        CARRIER_USPS_BASE_URL="http://127.0.0.1:8100",
+        CARRIER_UPS_HOURLY_QUOTA="900",
+    )
+    assert config["CARRIERS"]["usps"]["hourly_quota"] is None
+    assert config["CARRIERS"]["ups"]["hourly_quota"] == 900
+
+
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
@@ -51,6 +65,8 @@ def test_loopback_carrier_base_url_means_unlimited(tmp_path):
         ("SESSION_IDLE_MINUTES", "0"),
         ("CARRIER_UPS_BASE_URL", "ftp://ups"),
         ("CARRIER_DHL_DAILY_QUOTA", "lots"),
+        ("CARRIER_USPS_HOURLY_QUOTA", "0"),
+        ("CARRIER_UPS_HOURLY_QUOTA", "60/h"),
         ("CARRIER_FEDEX_RATE", "-5"),
         ("PORCHLIGHT_ENV", "staging"),
     ],

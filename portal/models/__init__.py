@@ -12,7 +12,7 @@ from portal.models.order import (
     TrackingEvent,
     TrackingLink,
 )
-from portal.models.polling import CarrierRateWindow, CarrierUsage
+from portal.models.polling import CarrierHourlyUsage, CarrierRateWindow, CarrierUsage
 from portal.models.product import Product, ProductClick
 from portal.models.search import OrderNameToken
 
@@ -20,6 +20,7 @@ __all__ = [
     "AgentNote",
     "ApiKey",
     "AuditLog",
+    "CarrierHourlyUsage",
     "CarrierRateWindow",
     "CarrierUsage",
     "Feedback",

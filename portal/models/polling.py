@@ -1,12 +1,13 @@
-"""Carrier request counts per day, shared by every worker (the daily quota's ledger)."""
+"""Carrier request counts per day and per clock hour, shared by every worker (quota ledgers)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.database import UTCDateTime
 from portal.extensions import db
 
 
@@ -15,6 +16,16 @@ class CarrierUsage(db.Model):
 
     carrier: Mapped[str] = mapped_column(String(20), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    requests: Mapped[int] = mapped_column(default=0)
+
+
+class CarrierHourlyUsage(db.Model):
+    """Requests sent to a carrier in one clock hour (UTC), for carriers with an hourly quota."""
+
+    __tablename__ = "carrier_usage_hours"
+
+    carrier: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     requests: Mapped[int] = mapped_column(default=0)
 
 

@@ -21,7 +21,9 @@ from portal.services.outgoing import build_shopper_message, build_webhook_body, 
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
+# A claim is short so that a killed dispatcher's rows go out again within a minute or two;
+# a live one renews it while it still has LEASE_MARGIN left, enough for one message's send.
+LEASE = timedelta(seconds=60)
 LEASE_MARGIN = timedelta(seconds=30)
 MAX_ATTEMPTS = 6
 BACKOFF_BASE = timedelta(minutes=1)
@@ -83,7 +85,7 @@ def claim_due_notifications(
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     claimed = list(db.session.scalars(query))
-    lease = now + LEASE + timedelta(microseconds=random.randrange(1_000_000))
+    lease = _new_lease(now)
     if claimed:
         db.session.execute(
             update(Notification)
@@ -94,8 +96,32 @@ def claim_due_notifications(
     return claimed, (lease if claimed else None)
 
 
+def _new_lease(now: datetime) -> datetime:
+    """A lease end that is also this claim's token: the random microseconds keep two claims
+    made in the same instant apart."""
+    return now + LEASE + timedelta(microseconds=random.randrange(1_000_000))
+
+
 def _mine(lease: datetime):
     return and_(Notification.status == "sending", Notification.lease_until == lease)
+
+
+def _renew(ids: list[int], lease: datetime) -> tuple[datetime, set[int]]:
+    """Extend this claim over the rows of `ids` it still holds, under a fresh lease (and
+    token); commits. Returns the new lease and the ids it holds: a row whose lease ran out
+    and that another dispatcher claimed meanwhile is theirs, and is not sent here."""
+    begin_write()
+    renewed = _new_lease(utcnow())
+    held = db.session.scalars(
+        update(Notification)
+        .where(Notification.id.in_(ids), _mine(lease))
+        .values(lease_until=renewed)
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)
+    )
+    ours = set(held)
+    db.session.commit()
+    return renewed, ours
 
 
 def _siblings(row: Notification, lease: datetime, shipment_ids: set[int]) -> list[Notification]:
@@ -260,7 +286,12 @@ def _send(ready: _Ready, lease: datetime, transports: Transports, stats: Dispatc
 
 def dispatch_claimed(ids: list[int], lease: datetime, transports: Transports) -> DispatchStats:
     """Prepare the claimed rows together, then send them one by one, each result committed
-    as it lands (a crash re-sends at most the message in flight)."""
+    as it lands (a crash re-sends at most the message in flight).
+
+    Before a message goes out with less than LEASE_MARGIN of the lease left, the claim on
+    the rest of the batch is renewed, so a long batch keeps it to the end; rows that were
+    taken over meanwhile are left to their new holder, never sent twice.
+    """
     stats = DispatchStats(claimed=len(ids))
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
@@ -268,10 +299,13 @@ def dispatch_claimed(ids: list[int], lease: datetime, transports: Transports) ->
         ready = _prepare_batch(ids, lease, stats)
     finally:
         session.expire_on_commit = expire_on_commit
-    for prepared in ready:
+    ours = {member for prepared in ready for member in prepared.group}
+    for index, prepared in enumerate(ready):
         if utcnow() > lease - LEASE_MARGIN:
-            break  # the lease is running out: others may take the rest over, never twice
-        _send(prepared, lease, transports, stats)
+            rest = [member for later in ready[index:] for member in later.group]
+            lease, ours = _renew(rest, lease)
+        if ours.issuperset(prepared.group):
+            _send(prepared, lease, transports, stats)
     return stats
 
 

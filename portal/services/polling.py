@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from carriers import ErrorKind, TrackingResult, TrackingStatus
@@ -29,6 +29,7 @@ URGENT = [
     TrackingStatus.ATTEMPT_FAILED.value,
     TrackingStatus.AVAILABLE_FOR_PICKUP.value,
 ]
+ROUTINE = 2  # poll_priority ranks from here on may not touch the hour's urgent reserve
 
 
 @dataclass
@@ -57,37 +58,63 @@ def poll_priority(today: date):
     )
 
 
+def planned_calls(now: datetime) -> dict[str, int]:
+    """Calls to quota-bound carriers that claims (any worker's) have planned and no poll
+    has answered yet: leased shipments, per carrier. A tick that queues several batches
+    counts them so that together they never plan more than the quota pays for."""
+    limited = [code for code in current_app.config["CARRIERS"] if quota.is_limited(code)]
+    if not limited:
+        return {}
+    rows = db.session.execute(
+        select(Shipment.carrier, func.count())
+        .where(
+            Shipment.carrier.in_(limited),
+            Shipment.next_poll_at <= now,
+            Shipment.lease_until > now,
+        )
+        .group_by(Shipment.carrier)
+    )
+    return {code: math.ceil(count / carrier_for(code).max_batch) for code, count in rows}
+
+
 def claim_due_shipments(limit: int, now: datetime | None = None) -> dict[str, list[int]]:
     """Lease up to `limit` due shipments to this worker; returns their ids by carrier.
 
-    Most important first, and never more per carrier than its daily quota has left.
-    PostgreSQL skips rows other workers hold (FOR UPDATE SKIP LOCKED); SQLite takes the
-    write lock up front. A crashed worker's shipments are due again once its lease ends.
+    Most important first, and never more per carrier than its daily and hourly quotas have
+    left after the calls already planned; routine parcels leave the hour's urgent reserve
+    alone. PostgreSQL skips rows other workers hold (FOR UPDATE SKIP LOCKED); SQLite takes
+    the write lock up front. A crashed worker's shipments are due again once its lease ends.
     The caller commits.
     """
     now = now or utcnow()
     begin_write()
-    remaining = quota.remaining_today(now.date())
-    exhausted = [carrier for carrier, left in remaining.items() if left == 0]
+    allowances = quota.allowances(now, planned_calls(now))
+    rank = poll_priority(now.date())
     query = (
-        select(Shipment.id, Shipment.carrier)
+        select(Shipment.id, Shipment.carrier, rank)
         .where(
             Shipment.next_poll_at <= now,
             Shipment.status.not_in(FINAL),
             or_(Shipment.lease_until.is_(None), Shipment.lease_until < now),
         )
-        .order_by(poll_priority(now.date()), Shipment.next_poll_at)
+        .order_by(rank, Shipment.next_poll_at)
         .limit(limit)
     )
+    # Rows the quotas can't pay for stay out of the query, so they never crowd others out.
+    exhausted = [code for code, allowance in allowances.items() if allowance.urgent == 0]
     if exhausted:
         query = query.where(Shipment.carrier.not_in(exhausted))
+    reserved = [code for code, allowance in allowances.items() if allowance.routine == 0]
+    if reserved:
+        query = query.where(or_(Shipment.carrier.not_in(reserved), rank < ROUTINE))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Shipment)
     claimed: dict[str, list[int]] = defaultdict(list)
-    for shipment_id, carrier in db.session.execute(query):
-        left = remaining.get(carrier)
+    for shipment_id, carrier, priority in db.session.execute(query):
+        allowance = allowances.get(carrier, quota.UNLIMITED)
+        left = allowance.urgent if priority < ROUTINE else allowance.routine
         if left is not None and len(claimed[carrier]) >= left * carrier_for(carrier).max_batch:
-            continue  # what the quota can't pay for today stays due, in priority order
+            continue  # what the quota can't pay for now stays due, in priority order
         claimed[carrier].append(shipment_id)
     ids = [shipment_id for group in claimed.values() for shipment_id in group]
     if ids:
@@ -98,15 +125,15 @@ def claim_due_shipments(limit: int, now: datetime | None = None) -> dict[str, li
 
 
 def _reserve_calls(calls: list[tuple[str, list]]) -> set[str]:
-    """Reserve every call of each carrier from today's quota at once (two statements per
-    carrier, not per call); returns the carriers whose calls are all paid for."""
+    """Reserve every call of each carrier from its quotas at once (two statements per carrier
+    and window, not per call); returns the carriers whose calls are all paid for."""
     wanted: dict[str, int] = defaultdict(int)
     for code, _ in calls:
         wanted[code] += 1
     paid = set()
     for code, count in wanted.items():
         try:
-            quota.spend_daily(code, count, utcnow())
+            quota.spend(code, count, utcnow())
             paid.add(code)
         except quota.QuotaExhausted:
             pass  # nearly spent: each call reserves its own, so what is left still goes out
@@ -114,12 +141,12 @@ def _reserve_calls(calls: list[tuple[str, list]]) -> set[str]:
 
 
 def _track_call(carrier_code: str, numbers: list[str], paid: bool) -> list[TrackingResult]:
-    """One carrier call within the shared rate and daily quota; never raises."""
+    """One carrier call within the shared rate and the daily and hourly quotas; never raises."""
     carrier = carrier_for(carrier_code)
     try:
         quota.wait_for_rate_slot(carrier_code)
         if not paid:
-            quota.spend_daily(carrier_code, math.ceil(len(numbers) / carrier.max_batch), utcnow())
+            quota.spend(carrier_code, math.ceil(len(numbers) / carrier.max_batch), utcnow())
     except quota.QuotaExhausted as exhausted:
         return [
             TrackingResult.failure(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
+from portal.database import utcnow
 from portal.models import Feedback, PageView
+from portal.services import quota
 from tests.merchant.images import SVG, png
 
 pytestmark = pytest.mark.e2e
@@ -182,3 +186,28 @@ def test_merchant_screenshots_at_desktop_and_phone_widths(owner_page, live_serve
             page.screenshot(path=str(artifacts_dir / f"{name}-{width}.png"), full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
             assert not overflow, f"{name} scrolls sideways at {width}px"
+
+
+def test_the_quota_panel_shows_this_hours_window_at_desktop_and_phone_widths(
+    owner_page, live_server, artifacts_dir
+):
+    page = owner_page
+    now = utcnow()
+    # Not in an hour's last minutes, so the page reads the same hour the test spent in.
+    moment = now if now.minute < 50 else quota.hour_start(now) + timedelta(hours=1, minutes=2)
+    with time_machine.travel(moment, tick=True):
+        for carrier, requests in (("usps", 48), ("ups", 1200), ("dhl", 230)):
+            quota.spend(carrier, requests, utcnow())
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_server + "/merchant/")
+            hourly = page.get_by_role("meter", name="USPS quota used this hour")
+            expect(hourly).to_have_attribute("value", "48")
+            expect(page.get_by_text("48 / 60", exact=True)).to_be_visible()
+            expect(
+                page.get_by_text(re.compile(r"top of each hour \(UTC\), in \d+ min"))
+            ).to_be_visible()
+            panel = page.locator("section", has=page.get_by_role("heading", name="Carriers"))
+            panel.screenshot(path=str(artifacts_dir / f"merchant-quota-{width}.png"))
+            overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+            assert not overflow, f"the dashboard scrolls sideways at {width}px"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 
 from portal.database import utcnow
 from portal.models import Feedback, Notification, PageView, Product, ProductClick
-from portal.services import dashboard, dashboard_series
+from portal.services import dashboard, dashboard_series, quota
 
 
 def _seed(db, acme, make_order, make_merchant):
@@ -129,3 +131,21 @@ def test_the_previous_period_gives_the_trend(owner_client, acme, make_order, mak
 
     assert "vs previous 7 days" in html
     assert "up 5" in html  # orders shipped: 0 in the week before, 5 this week
+
+
+def test_the_quota_panel_shows_the_hourly_window_and_when_it_resets(
+    client, acme, make_user, sign_in, db
+):
+    with time_machine.travel(datetime(2026, 11, 24, 15, 25, 30, tzinfo=UTC), tick=False):
+        make_user(acme, role="owner", email="owner@acme.test")
+        assert sign_in("owner@acme.test").status_code == 303
+        quota.spend("usps", 12, utcnow())
+        quota.spend("ups", 40, utcnow())
+        html = client.get("/merchant/").get_data(as_text=True)
+
+    assert "12 / 1400" in html and "40 / 50000" in html  # the day's figures
+    hour = html.split('class="quota__hour"', 1)[1].split("</li>", 1)[0]
+    assert 'aria-label="USPS quota used this hour"' in hour and 'max="60" value="12"' in hour
+    assert "12 / 60" in hour
+    assert "start again at the top of each hour (UTC), in 35 min." in html
+    assert html.count('class="quota__hour"') == 1  # only USPS has an hourly window

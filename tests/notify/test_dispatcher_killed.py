@@ -31,6 +31,18 @@ MESSAGES = 20
 KILLS = 3
 
 
+def dispatcher_env(smtp_server, database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The environment of a dispatcher process on this test's database and SMTP server."""
+    return {
+        **os.environ,
+        **smtp_settings(smtp_server),
+        "DATABASE_URL": database_url,
+        "QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.db'}",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+        "PUBLIC_BASE_URL": "http://porchlight.test",
+    }
+
+
 def dispatcher(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-c", RUNNER],
@@ -50,14 +62,7 @@ def test_killed_dispatchers_lose_nothing_and_double_only_in_flight_messages(
         order = make_order(acme, order_number=str(index), customer_email=f"c{index}@example.com")
         queue(order, "shipped", order.shipments[0])
     db.session.commit()
-    env = {
-        **os.environ,
-        **smtp_settings(smtp_server),
-        "DATABASE_URL": database_url,
-        "QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.db'}",
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
-        "PUBLIC_BASE_URL": "http://porchlight.test",
-    }
+    env = dispatcher_env(smtp_server, database_url, tmp_path)
     rng = random.Random(os.environ.get("KILL_SEED"))
     kills = 0
     for _ in range(KILLS):

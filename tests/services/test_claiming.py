@@ -1,6 +1,5 @@
 """Claiming leases due shipments: concurrent claimers never share one, expired leases return."""
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -8,6 +7,7 @@ from sqlalchemy import select
 from portal.database import utcnow
 from portal.models import Shipment
 from portal.services.polling import LEASE, claim_due_shipments
+from tests.services.concurrency import race
 
 
 def seed_shipments(db, make_merchant, make_order, count: int) -> None:
@@ -18,28 +18,15 @@ def seed_shipments(db, make_merchant, make_order, count: int) -> None:
 
 def test_concurrent_claimers_get_disjoint_shipments(app, db, make_merchant, make_order):
     seed_shipments(db, make_merchant, make_order, 60)
-    claimed: list[list[int]] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(4)
 
-    def claimer():
-        try:
-            with app.app_context():
-                start.wait()
-                for _ in range(5):
-                    ids = sum(claim_due_shipments(limit=5).values(), [])
-                    db.session.commit()
-                    claimed.append(ids)
-                db.session.remove()
-        except BaseException as error:  # noqa: BLE001
-            errors.append(error)
+    def claimer() -> list[list[int]]:
+        batches = []
+        for _ in range(5):
+            batches.append(sum(claim_due_shipments(limit=5).values(), []))
+            db.session.commit()
+        return batches
 
-    threads = [threading.Thread(target=claimer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    claimed = [batch for batches in race(app, 4, claimer) for batch in batches]
     every_id = [shipment_id for batch in claimed for shipment_id in batch]
     assert len(every_id) == len(set(every_id)) == 60  # none twice, none skipped
 

@@ -47,8 +47,7 @@ def sleeps(app, real_time_emulator):
 
 
 def order_for(make_merchant, make_order, scenario: str, count: int = 1):
-    # Created at START, inside the scenario's frozen time, so they are due at its first tick
-    # whatever today's date is.
+    """Orders created at START (not on today's date), so the scenario's ticks find them due."""
     with time_machine.travel(START, tick=False):
         acme = make_merchant("acme", "Acme Outdoor")
         for seq in range(count):
@@ -191,34 +190,44 @@ def test_429_retry_after_is_honoured(db, make_merchant, make_order, real_time_em
         assert shipment.next_poll_at >= moment + timedelta(minutes=54)  # Retry-After, jittered
 
 
-@pytest.mark.parametrize("extra_settings", [{"CARRIER_UPS_DAILY_QUOTA": "3"}])
-def test_a_short_quota_goes_to_the_parcels_that_matter(db, make_merchant, make_order, sleeps):
-    order_for(make_merchant, make_order, "normal", count=9)
+TODAY = date(2026, 11, 22)
+PLAN = [
+    ("in_transit", TODAY + timedelta(days=5)),  # long-haul legs: last
+    ("in_transit", TODAY + timedelta(days=6)),
+    ("out_for_delivery", TODAY),
+    ("in_transit", TODAY),  # due today
+    ("exception", TODAY + timedelta(days=2)),
+    ("in_transit", TODAY + timedelta(days=4)),
+    ("out_for_delivery", TODAY),
+    ("pre_transit", None),
+    ("in_transit", TODAY),
+]
+
+
+def plan_shipments(db, make_merchant, make_order, plan) -> list[Shipment]:
+    """One emulator shipment per (status, promised date), in that order, all due at START."""
+    order_for(make_merchant, make_order, "normal", count=len(plan))
     shipments = db.session.scalars(select(Shipment).order_by(Shipment.id)).all()
-    today = date(2026, 11, 22)
-    plan = [
-        ("in_transit", today + timedelta(days=5)),  # long-haul legs: last
-        ("in_transit", today + timedelta(days=6)),
-        ("out_for_delivery", today),
-        ("in_transit", today),  # due today
-        ("exception", today + timedelta(days=2)),
-        ("in_transit", today + timedelta(days=4)),
-        ("out_for_delivery", today),
-        ("pre_transit", None),
-        ("in_transit", today),
-    ]
     for shipment, (status, promised) in zip(shipments, plan, strict=True):
         shipment.status, shipment.promised_date = status, promised
     db.session.commit()
+    return shipments
+
+
+def polled_at(db, moment: datetime) -> set[int]:
+    query = select(Shipment.id).where(Shipment.last_polled_at == moment)
+    return set(db.session.scalars(query))
+
+
+@pytest.mark.parametrize("extra_settings", [{"CARRIER_UPS_DAILY_QUOTA": "3"}])
+def test_a_short_quota_goes_to_the_parcels_that_matter(db, make_merchant, make_order, sleeps):
+    shipments = plan_shipments(db, make_merchant, make_order, PLAN)
     urgent = {shipments[2].id, shipments[4].id, shipments[6].id}
 
     moment = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
     stats = tick_at(db, moment)
     assert stats.polled == 3
-    polled = set(
-        db.session.scalars(select(Shipment.id).where(Shipment.last_polled_at.is_not(None)))
-    )
-    assert polled == urgent
+    assert polled_at(db, moment) == urgent
     with time_machine.travel(moment, tick=False):
         from portal.services.polling import quota_usage
 
@@ -227,3 +236,50 @@ def test_a_short_quota_goes_to_the_parcels_that_matter(db, make_merchant, make_o
     # A new day, a new quota: the ones due today come next.
     stats = tick_at(db, datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
     assert stats.polled == 3
+
+
+@pytest.mark.parametrize("extra_settings", [{"CARRIER_UPS_HOURLY_QUOTA": "3"}])
+def test_a_short_hourly_quota_goes_to_the_parcels_that_matter(
+    db, make_merchant, make_order, sleeps
+):
+    shipments = plan_shipments(db, make_merchant, make_order, PLAN)
+    urgent = {shipments[2].id, shipments[4].id, shipments[6].id}
+    due_today = {shipments[3].id, shipments[8].id}
+
+    moment = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+    assert tick_at(db, moment).polled == 3
+    assert polled_at(db, moment) == urgent
+    with time_machine.travel(moment, tick=False):
+        from portal.services.quota import hourly_usage
+
+        assert hourly_usage(moment)["ups"] == (3, 3)
+    assert tick_at(db, moment + timedelta(minutes=59, seconds=59)).claimed == 0  # spent
+    # A new hour, a new window: the vans again (every 30 minutes), then what is due today;
+    # the long-haul legs still wait.
+    next_hour = moment + timedelta(hours=1)
+    assert tick_at(db, next_hour).polled == 3
+    polled = polled_at(db, next_hour)
+    assert {shipments[2].id, shipments[6].id} < polled < urgent | due_today
+
+
+@pytest.mark.parametrize("extra_settings", [{"CARRIER_UPS_HOURLY_QUOTA": "8"}])
+def test_routine_polls_leave_a_reserve_for_a_parcel_that_turns_urgent(
+    db, make_merchant, make_order, sleeps
+):
+    """At the top of the hour a quarter of the window is held back; a parcel that reaches a
+    pickup point at :10 gets it, and what nobody claimed is spent before the hour ends."""
+    long_haul = [("in_transit", TODAY + timedelta(days=5))] * 10
+    shipments = plan_shipments(db, make_merchant, make_order, [*long_haul, ("in_transit", None)])
+    pickup = shipments[-1]
+    pickup.status = "available_for_pickup"
+    pickup.next_poll_at = datetime(2026, 11, 22, 15, 10, tzinfo=UTC)
+    db.session.commit()
+
+    hour = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+    assert tick_at(db, hour).polled == 6  # 8 less the reserve of 2
+    ten_past = hour + timedelta(minutes=10)
+    assert tick_at(db, ten_past).polled == 1
+    assert polled_at(db, ten_past) == {pickup.id}
+    assert tick_at(db, hour + timedelta(minutes=30)).claimed == 0  # the last call held back
+    assert tick_at(db, hour + timedelta(minutes=59)).polled == 1  # the reserve has melted
+    assert tick_at(db, hour + timedelta(hours=1)).polled == 3  # the last long-haul legs

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import render_template, request
 
 from portal.blueprints.merchant import bp
 from portal.blueprints.merchant.context import current_merchant
 from portal.blueprints.tracking.presenter import STATUS_LABELS
-from portal.services import dashboard, dashboard_series
+from portal.database import utcnow
+from portal.services import dashboard, dashboard_series, quota
 from portal.services.outbox import CHANNELS, TRIGGERS
 from portal.services.polling import quota_usage
 
@@ -45,6 +48,7 @@ def notification_tables(rows):
 @bp.get("/")
 def index():
     merchant_id = current_merchant().id
+    clock = utcnow()
     period = dashboard.period_for(request.args.get("days", 30, type=int))
     now, before = (
         dashboard.headline(merchant_id, period),
@@ -80,7 +84,9 @@ def index():
         if feedback["count"]
         else [],
         "recommendations": dashboard.recommendation_clicks(merchant_id, period, views["total"]),
-        "quota": quota_usage(),
+        "quota": quota_usage(clock.date()),
+        "hourly_quota": quota.hourly_usage(clock),
+        "hour_resets_in": math.ceil(quota.seconds_until_next_hour(clock) / 60),
         "series": dashboard_series.wismo_series(merchant_id, period),
     }
     return render_template("merchant/dashboard.html", **context)
