@@ -112,6 +112,30 @@ def test_a_template_that_does_not_render_is_not_saved(owner_client, acme, db):
     assert "doesn&#39;t render" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (
+            "{% set a = 'x' * 2000 %}" + "{% set a = a ~ a %}" * 17 + "{{ a|length }}",
+            "longer than 20,000 characters",
+        ),
+        ("{{ '{:>1000000000}'.format('x') }}", "widths and counts above 1,000"),
+        ("{{ 'x'|center(1000000000) }}", "widths and counts above 1,000"),
+    ],
+    ids=["262 MB built, short output", "format width", "center"],
+)
+def test_a_template_over_the_limits_is_refused_at_save(owner_client, acme, db, body, reason):
+    draft = {"trigger": "shipped", "channel": "sms", "body": body}
+
+    response = owner_client.post("/merchant/notifications/templates", data=draft)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This template doesn&#39;t render: TemplateLimitError: " in page
+    assert reason in page
+    assert db.session.get(Merchant, acme.id).settings in ({}, None)
+
+
 def test_email_preview_frame_has_its_own_policy(owner_client):
     page = owner_client.get("/merchant/notifications/templates?trigger=delivered&channel=email")
     frame_url = re.search(r'<iframe class="email-frame" src="([^"]+)"', page.get_data(as_text=True))
