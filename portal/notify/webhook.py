@@ -22,6 +22,9 @@ from portal.notify.http import CONNECT_TIMEOUT, READ_TIMEOUT, USER_AGENT, make_s
 
 SECRET_PREFIX = "whsec_"
 Resolver = Callable[[str, int], Iterable[str]]
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
 class UnsafeWebhookTarget(ValueError):
@@ -37,12 +40,50 @@ def system_resolver(host: str, port: int) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
+def _rfc6052_ipv4(ip: ipaddress.IPv6Address, prefix_length: int) -> ipaddress.IPv4Address:
+    """The IPv4 address a NAT64 address carries after a prefix of this length (RFC 6052:
+    bits 64-71 are reserved, so an IPv4 address that would cross them skips them)."""
+    bits = int(ip)
+    without_reserved = (bits >> 64) << 56 | (bits & ((1 << 56) - 1))  # 120 bits
+    start = prefix_length if prefix_length <= 64 else prefix_length - 8
+    return ipaddress.IPv4Address(without_reserved >> (120 - start - 32) & 0xFFFFFFFF)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped and IPv4-compatible,
+    NAT64 (64:ff9b::/96, and every prefix length of the local-use 64:ff9b:1::/48), 6to4
+    (2002::/16) and Teredo (2001::/32: its server and its XOR-ed client)."""
+    if ip.ipv4_mapped:
+        return [ip.ipv4_mapped]
+    if ip in IPV4_COMPATIBLE:
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    if ip in NAT64:
+        return [_rfc6052_ipv4(ip, 96)]
+    if ip in NAT64_LOCAL:
+        return [_rfc6052_ipv4(ip, length) for length in (48, 56, 64, 96)]
+    if ip.sixtofour:
+        return [ip.sixtofour]
+    if ip.teredo:
+        return list(ip.teredo)
+    return []
+
+
 def is_public_address(address: str) -> bool:
     """True only for globally routable unicast addresses (no private, loopback, link-local,
-    shared, reserved or multicast ones; IPv4-mapped IPv6 is judged as its IPv4)."""
+    shared, reserved or multicast ones). An IPv6 address that embeds an IPv4 address
+    (see embedded_ipv4) is public only when that IPv4 address is too: a relay or
+    translator on the way would otherwise deliver to, say, 127.0.0.1."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(ip)
+        if ip.ipv4_mapped or ip in IPV4_COMPATIBLE:
+            ip = embedded[0]  # only another spelling of an IPv4 address
+        elif ip in NAT64_LOCAL or not all(_is_public(v4) for v4 in embedded):
+            return False  # local-use NAT64 is not globally reachable (RFC 8215)
+    return _is_public(ip)
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 

@@ -9,9 +9,7 @@ from typing import Any
 
 from babel.dates import format_date
 from flask import render_template
-from jinja2 import StrictUndefined
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from portal.models import Merchant
 from portal.models.merchant import DEFAULT_PRIMARY_COLOR
@@ -22,6 +20,7 @@ from portal.services.notification_texts import (
     UI_TEXTS,
     pick_locale,
 )
+from portal.services.template_sandbox import render_text, template_data
 from portal.web.branding import (
     FONT_STACKS,
     SYSTEM_FONT,
@@ -32,7 +31,6 @@ from portal.web.branding import (
 
 MAX_TEMPLATE_LENGTH = 5_000
 MAX_OUTPUT_LENGTH = 20_000
-MAX_REPEAT = 2_000
 FEEDBACK_TRIGGERS = ("feedback_request", "feedback_nudge")
 TEXT_CHANNELS = ("email", "sms", "whatsapp")
 
@@ -45,25 +43,6 @@ class RenderedMessage:
     text: str
     html: str | None
     fallback_reason: str | None = None
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """No globals, no private attributes, no huge repetitions, no undefined names."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**":
-            raise SecurityError("powers are not allowed in templates")
-        sizes = [len(v) for v in (left, right) if isinstance(v, str | list | tuple)]
-        counts = [v for v in (left, right) if isinstance(v, int)]
-        if sizes and counts and sizes[0] * max(counts) > MAX_REPEAT:
-            raise SecurityError("that repetition is too long")
-        return super().call_binop(context, operator, left, right)
-
-
-_sandbox = _Sandbox(undefined=StrictUndefined, autoescape=False)
-_sandbox.globals.clear()
 
 
 def with_source(url: str | None, channel: str) -> str:
@@ -119,7 +98,7 @@ def _note(trigger: str, context: dict[str, Any]) -> str | None:
 def _render_custom(source: str, namespace: dict[str, Any], limit: int) -> str:
     if len(source) > MAX_TEMPLATE_LENGTH:
         raise SecurityError(f"the template is longer than {MAX_TEMPLATE_LENGTH} characters")
-    output = _sandbox.from_string(source).render(namespace)
+    output = render_text(source, namespace)
     if len(output) > limit:
         raise SecurityError("the message came out too long")
     return output.strip()
@@ -148,7 +127,9 @@ def render_message(
     custom = _custom_template(merchant, trigger, channel)
     custom_subject = custom_body = None
     if custom:
-        namespace = {key: value for key, value in context.items() if key != "tracking_link"}
+        namespace = template_data(
+            {key: value for key, value in context.items() if key != "tracking_link"}
+        )
         try:
             if custom.get("subject"):
                 custom_subject = _render_custom(custom["subject"], namespace, 300)

@@ -5,17 +5,61 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import unicodedata
 
 from sqlalchemy import delete, select
 
 from portal.extensions import db
 from portal.models import Merchant, Notification, SmsOptOut
 
-STOP_WORDS = frozenset(
-    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "opt out", "optout"}
+# Each keyword as the words it is written with once normalised ("opt-out" is "opt out").
+KEYWORDS = {
+    "stop": (
+        ("stop",),
+        ("stopall",),
+        ("unsubscribe",),
+        ("cancel",),
+        ("end",),
+        ("quit",),
+        ("revoke",),
+        ("opt", "out"),
+        ("optout",),
+    ),
+    "start": (("start",), ("unstop",), ("yes",)),
+    "help": (("help",), ("info",)),
+}
+# Words that may follow a keyword without changing what the reply asks for: "stop please",
+# "Stop all", "stop sending me texts". Anything else makes it a sentence, not a keyword.
+FILLER_WORDS = frozenset(
+    {
+        "all",
+        "it",
+        "me",
+        "now",
+        "ok",
+        "okay",
+        "please",
+        "pls",
+        "plz",
+        "thank",
+        "thanks",
+        "thx",
+        "ty",
+        "you",
+        "message",
+        "messages",
+        "messaging",
+        "msgs",
+        "notifications",
+        "send",
+        "sending",
+        "sms",
+        "text",
+        "texting",
+        "texts",
+        "updates",
+    }
 )
-START_WORDS = frozenset({"start", "unstop", "yes"})
-HELP_WORDS = frozenset({"help", "info"})
 
 
 def twilio_signature(auth_token: str, url: str, params: list[tuple[str, str]]) -> str:
@@ -32,15 +76,26 @@ def valid_twilio_signature(auth_token: str, url: str, params, signature: str | N
     return hmac.compare_digest(twilio_signature(auth_token, url, params), signature)
 
 
+def reply_words(body: str | None) -> list[str]:
+    """The words of a reply as a keyword is matched: NFKC (fullwidth letters become plain),
+    case-folded, with punctuation, quotes, symbols and emoji taken as spaces."""
+    text = unicodedata.normalize("NFKC", body or "").casefold()
+    return "".join(char if char.isalnum() else " " for char in text).split()
+
+
 def keyword(body: str | None) -> str | None:
-    """ "stop", "start" or "help" for a reply that is one of those keywords, else None."""
-    text = " ".join((body or "").strip().lower().split())
-    if text in STOP_WORDS:
-        return "stop"
-    if text in START_WORDS:
-        return "start"
-    if text in HELP_WORDS:
-        return "help"
+    """ "stop", "start" or "help" for a reply that is one of those keywords, perhaps with
+    punctuation, emoji or filler words around it ("STOP.", "Stop all", "stop please 🙏");
+    None for anything else ("Don't stop sending me updates", "when will it stop raining")."""
+    words = reply_words(body)
+    for name, phrases in KEYWORDS.items():
+        own_words = {word for phrase in phrases for word in phrase}
+        for phrase in phrases:
+            rest = words[len(phrase) :]
+            if tuple(words[: len(phrase)]) == phrase and all(
+                word in FILLER_WORDS or word in own_words for word in rest
+            ):
+                return name
     return None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from portal.models import AuditLog, Merchant
 from portal.services import account_mail
 from portal.services.delays import DelaySettings
@@ -48,13 +50,27 @@ def test_bad_values_change_nothing(owner_client, acme, db):
     assert db.session.get(Merchant, acme.id).settings in ({}, None)
 
 
-def test_a_private_webhook_target_is_refused(owner_client):
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "[::127.0.0.1]",
+        "[64:ff9b::7f00:1]",
+        "[64:ff9b::a9fe:a9fe]",
+        "[2002:7f00:1::]",
+        "[2002:a9fe:a9fe::]",
+        "[64:ff9b:1::a9fe:a9fe]",
+        "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+    ],
+)
+def test_a_private_webhook_target_is_refused(owner_client, acme, db, host):
     response = owner_client.post(
-        "/merchant/notifications", data={**SETTINGS, "webhook_url": "https://127.0.0.1/hook"}
+        "/merchant/notifications", data={**SETTINGS, "webhook_url": f"https://{host}/hook"}
     )
 
     assert response.status_code == 422
     assert "private or local address" in response.get_data(as_text=True)
+    assert db.session.get(Merchant, acme.id).webhook_url is None
 
 
 def test_webhook_secret_is_shown_once(owner_client, acme, db):
@@ -94,6 +110,30 @@ def test_a_template_that_does_not_render_is_not_saved(owner_client, acme, db):
 
     assert response.status_code == 422
     assert "doesn&#39;t render" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        (
+            "{% set a = 'x' * 2000 %}" + "{% set a = a ~ a %}" * 17 + "{{ a|length }}",
+            "longer than 20,000 characters",
+        ),
+        ("{{ '{:>1000000000}'.format('x') }}", "widths and counts above 1,000"),
+        ("{{ 'x'|center(1000000000) }}", "widths and counts above 1,000"),
+    ],
+    ids=["262 MB built, short output", "format width", "center"],
+)
+def test_a_template_over_the_limits_is_refused_at_save(owner_client, acme, db, body, reason):
+    draft = {"trigger": "shipped", "channel": "sms", "body": body}
+
+    response = owner_client.post("/merchant/notifications/templates", data=draft)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "This template doesn&#39;t render: TemplateLimitError: " in page
+    assert reason in page
+    assert db.session.get(Merchant, acme.id).settings in ({}, None)
 
 
 def test_email_preview_frame_has_its_own_policy(owner_client):

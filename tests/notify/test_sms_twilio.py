@@ -133,6 +133,45 @@ def test_stop_then_a_trigger_is_suppressed(db, client, texting_order, queue, emu
     assert received(emulator) == []
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "STOP.",
+        "Stop!",
+        "unsubscribe.",
+        '"STOP"',
+        "ＳＴＯＰ",
+        "STOP 🙏",
+        "stop please",
+        "Stop all",
+    ],
+)
+def test_a_stop_with_punctuation_emoji_or_filler_opts_out_through_the_hook(db, client, body):
+    answer = signed_post(client, {"From": PHONE, "To": FROM, "Body": body, "MessageSid": "SM1"})
+
+    assert answer.status_code == 200 and b"<Message>You're unsubscribed" in answer.data
+    [opt_out] = db.session.scalars(select(SmsOptOut)).all()
+    assert (opt_out.phone, opt_out.sender) == (PHONE, FROM)
+
+
+@pytest.mark.parametrize("body", ["Don't stop sending me updates", "when will it stop raining"])
+def test_a_sentence_that_mentions_stop_changes_nothing(db, client, body):
+    answer = signed_post(client, {"From": PHONE, "To": FROM, "Body": body, "MessageSid": "SM1"})
+
+    assert answer.status_code == 200 and b"<Message>" not in answer.data
+    assert db.session.scalars(select(SmsOptOut)).all() == []
+
+
+def test_start_and_help_with_punctuation_work_through_the_hook(db, client):
+    signed_post(client, {"From": PHONE, "To": FROM, "Body": "Stop!"})
+    started = signed_post(client, {"From": PHONE, "To": FROM, "Body": "Ｓtart."})
+    helped = signed_post(client, {"From": PHONE, "To": FROM, "Body": "help?"})
+
+    assert b"subscribed again" in started.data
+    assert db.session.scalars(select(SmsOptOut)).all() == []
+    assert b"Reply STOP to unsubscribe" in helped.data
+
+
 def test_start_after_stop_lets_texts_flow_again_and_help_names_the_shop(
     db, client, texting_order, acme
 ):

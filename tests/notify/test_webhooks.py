@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Notification
-from portal.notify.webhook import sign
+from portal.notify.webhook import is_public_address, sign
 from portal.services.dispatch import send_due_notifications
 from portal.services.webhooks import WebhookUrlRejected, rotate_webhook_secret, set_webhook_url
 from tests.notify.conftest import SECRET
@@ -17,6 +17,30 @@ from tests.notify.conftest import SECRET
 @pytest.fixture
 def app_settings():
     return {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}
+
+
+# Each reaches 127.0.0.1, 10.0.0.7 or the cloud metadata address 169.254.169.254 in the end.
+PRIVATE_IN_IPV6 = {
+    "ipv4-compatible loopback": "::127.0.0.1",
+    "ipv4-mapped private": "::ffff:10.0.0.7",
+    "nat64 loopback": "64:ff9b::7f00:1",
+    "nat64 metadata": "64:ff9b::a9fe:a9fe",
+    "local-use nat64 /96": "64:ff9b:1::a9fe:a9fe",
+    "local-use nat64 /48": "64:ff9b:1:7f00:0:100::",
+    "6to4 loopback": "2002:7f00:1::",
+    "6to4 metadata": "2002:a9fe:a9fe::",
+    "teredo to loopback": "2001:0:4136:e378:8000:63bf:80ff:fffe",
+    "teredo to metadata": "2001:0:4136:e378:8000:63bf:5601:5601",
+}
+
+# The same forms around a public IPv4 address (93.184.216.34) stay usable.
+PUBLIC_IN_IPV6 = {
+    "ipv4-mapped": "::ffff:93.184.216.34",
+    "ipv4-compatible": "::93.184.216.34",
+    "nat64": "64:ff9b::5db8:d822",
+    "6to4": "2002:5db8:d822::1",
+    "plain global": "2606:4700:4700::1111",
+}
 
 
 def resolver_for(*addresses):
@@ -138,16 +162,32 @@ def test_rotating_the_secret_replaces_it(db, make_merchant):
     assert first != second and acme.webhook_secret == second and len(second) == 50
 
 
-def test_a_target_that_turned_private_is_refused_at_send_time(
-    make_app, db, make_merchant, make_order, queue
+@pytest.mark.parametrize("address", PRIVATE_IN_IPV6.values(), ids=PRIVATE_IN_IPV6.keys())
+def test_ipv6_that_leads_to_a_private_ipv4_is_not_public(address):
+    assert is_public_address(address) is False
+
+
+@pytest.mark.parametrize("address", PUBLIC_IN_IPV6.values(), ids=PUBLIC_IN_IPV6.keys())
+def test_ipv6_that_leads_to_a_public_ipv4_stays_public(address):
+    assert is_public_address(address) is True
+
+
+@pytest.mark.parametrize(
+    "url, resolved",
+    [
+        ("https://hooks.acme.test/in", "10.1.2.3"),
+        # Stored before the check knew these forms; the real resolver reads the literal.
+        *((f"https://[{address}]/in", None) for address in PRIVATE_IN_IPV6.values()),
+    ],
+    ids=["name that turned private", *PRIVATE_IN_IPV6.keys()],
+)
+def test_a_private_target_is_refused_at_send_time(
+    make_app, db, make_merchant, make_order, queue, url, resolved
 ):
-    strict = make_app(
-        WEBHOOK_ALLOW_PRIVATE_TARGETS="false", WEBHOOK_RESOLVER=resolver_for("10.1.2.3")
-    )
+    resolver = {"WEBHOOK_RESOLVER": resolver_for(resolved)} if resolved else {}
+    strict = make_app(WEBHOOK_ALLOW_PRIVATE_TARGETS="false", **resolver)
     with strict.app_context():
-        acme = make_merchant(
-            "acme", "Acme", webhook_url="https://hooks.acme.test/in", webhook_secret=SECRET
-        )
+        acme = make_merchant("acme", "Acme", webhook_url=url, webhook_secret=SECRET)
         acme.settings = {"channels": {"shipped": ["webhook"]}}
         order = make_order(acme)
         queue(order, "shipped", order.shipments[0])
