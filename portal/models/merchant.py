@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -41,6 +42,8 @@ class Merchant(db.Model):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set only by `flask seed-demo`: the one shop whose orders the landing page may link.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     # Branding
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
