@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +102,23 @@ class User(UserMixin, db.Model):
     @property
     def can_manage(self) -> bool:
         return self.role in ("owner", "admin")
+
+
+class LoginFailure(db.Model):
+    """Wrong passwords for one account (a keyed hash of the email, known or not) from one
+    client (an address or a known device), counted for the sign-in throttle."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        UniqueConstraint("account", "client"),
+        Index("ix_login_failures_last_failed_at", "last_failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column()
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ApiKey(db.Model):
