@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,6 +24,7 @@ RESERVED_SLUGS = frozenset(
 ROLES = ("owner", "admin", "agent")
 DEFAULT_PRIMARY_COLOR = "#1f6feb"
 DEFAULT_ACCENT_COLOR = "#f59e0b"
+OPEN_INVITATION = "accepted_at IS NULL AND revoked_at IS NULL"
 
 
 def slug_problem(slug: str) -> str | None:
@@ -140,6 +141,17 @@ class Invitation(db.Model):
     """An emailed invitation to join a merchant's team with a role; used once."""
 
     __tablename__ = "invitations"
+    # One open invitation per shop and email: inviting again replaces it (services/team).
+    __table_args__ = (
+        Index(
+            "uq_invitations_open_email",
+            "merchant_id",
+            "email",
+            unique=True,
+            sqlite_where=text(OPEN_INVITATION),
+            postgresql_where=text(OPEN_INVITATION),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
