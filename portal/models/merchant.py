@@ -25,6 +25,7 @@ ROLES = ("owner", "admin", "agent")
 DEFAULT_PRIMARY_COLOR = "#1f6feb"
 DEFAULT_ACCENT_COLOR = "#f59e0b"
 OPEN_INVITATION = "accepted_at IS NULL AND revoked_at IS NULL"
+VERIFIED_HOST = "custom_host_verified_at IS NOT NULL"
 
 
 def slug_problem(slug: str) -> str | None:
@@ -38,6 +39,15 @@ def slug_problem(slug: str) -> str | None:
 
 class Merchant(db.Model):
     __tablename__ = "merchants"
+    __table_args__ = (
+        Index(
+            "uq_merchants_verified_custom_host",
+            "custom_host",
+            unique=True,
+            sqlite_where=text(VERIFIED_HOST),
+            postgresql_where=text(VERIFIED_HOST),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -61,7 +71,11 @@ class Merchant(db.Model):
     support_email: Mapped[str | None] = mapped_column(String(254))
     support_phone: Mapped[str | None] = mapped_column(String(40))
     support_url: Mapped[str | None] = mapped_column(String(500))
-    custom_host: Mapped[str | None] = mapped_column(String(253), unique=True)
+    # A host of the merchant's own; served, and used in links, only once verified by the
+    # token in a DNS TXT record (services/custom_hosts), so nobody can claim another's host.
+    custom_host: Mapped[str | None] = mapped_column(String(253))
+    custom_host_token: Mapped[str | None] = mapped_column(String(64))
+    custom_host_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
 
     # Notification and polling preferences (defaults live in the services that read them)
