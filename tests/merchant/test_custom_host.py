@@ -145,3 +145,33 @@ def test_a_new_host_must_be_verified_anew(owner_client, acme, make_order, db, zo
     assert merchant.custom_host_token not in (None, first_token)
     assert on_host(owner_client, order).status_code == 404
     assert on_host(owner_client, order, "parcels.acme.test").status_code == 404
+
+
+def test_verify_needs_a_csrf_token_and_acts_on_the_signed_in_shop_only(
+    make_app, acme, owner, make_merchant, db, zone
+):
+    other = make_merchant("globex", "Globex")
+    claim_custom_host(other, "track.globex.test")
+    claim_custom_host(acme, "track.acme.test")
+    db.session.commit()
+    zone.records["_porchlight.track.globex.test"] = [
+        f"porchlight-verification={token_of(db, other)}"
+    ]
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    csrf = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    client.post(
+        "/login",
+        data={"email": "owner@acme.test", "password": "correct horse battery", "csrf_token": csrf},
+    )
+
+    branding = client.get("/merchant/branding").get_data(as_text=True)
+    csrf = branding.split('name="csrf_token" value="')[1].split('"')[0]  # a new session's
+
+    forged = client.post("/merchant/branding/host/verify")
+    with_token = client.post("/merchant/branding/host/verify", data={"csrf_token": csrf})
+
+    assert forged.status_code == 400
+    assert with_token.status_code == 303
+    assert db.session.get(Merchant, other.id).custom_host_verified_at is None
+    assert db.session.get(Merchant, acme.id).custom_host_verified_at is None
