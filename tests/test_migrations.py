@@ -139,7 +139,7 @@ def _insert_merchant(connection, merchant_id: int, slug: str) -> None:
 
 def test_a_demo_seeded_before_the_flag_is_marked_as_the_demo(make_app, fresh_database_url):
     with _unmigrated_app(make_app, fresh_database_url).app_context():
-        upgrade(revision="0005")
+        upgrade(revision="0006")
         with db.engine.begin() as connection:
             for merchant_id, slug, email in ((1, "acme", "owner@acme.test"), (2, "x", "o@x.io")):
                 _insert_merchant(connection, merchant_id, slug)
@@ -149,7 +149,7 @@ def test_a_demo_seeded_before_the_flag_is_marked_as_the_demo(make_app, fresh_dat
                     " 'x', 1, '2026-11-01')"
                 )
 
-        upgrade(revision="0006")
+        upgrade(revision="0007")
 
         with db.engine.connect() as connection:
             flags = dict(connection.exec_driver_sql("SELECT slug, is_demo FROM merchants").all())
@@ -160,7 +160,7 @@ def test_a_demo_seeded_before_the_flag_is_marked_as_the_demo(make_app, fresh_dat
 
 def test_duplicate_open_invitations_keep_only_the_newest_open(make_app, fresh_database_url):
     with _unmigrated_app(make_app, fresh_database_url).app_context():
-        upgrade(revision="0007")
+        upgrade(revision="0008")
         with db.engine.begin() as connection:
             _insert_merchant(connection, 1, "acme")
             for n in (1, 2, 3):
@@ -169,7 +169,7 @@ def test_duplicate_open_invitations_keep_only_the_newest_open(make_app, fresh_da
                     f" VALUES ({n}, 1, 'sam@acme.test', 'agent', '2026-11-0{n}')"
                 )
 
-        upgrade(revision="0008")
+        upgrade(revision="0009")
 
         with db.engine.connect() as connection:
             still_open = connection.exec_driver_sql(

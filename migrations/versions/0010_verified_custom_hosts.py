@@ -1,7 +1,7 @@
 """custom hosts are verified by a DNS TXT token before they are served
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-04 12:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-04 12:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
