@@ -80,6 +80,7 @@ def seed_demo(order_count: int):
 
     rng = random.Random(1042)
     merchant = merchants.create_merchant(DEMO_SLUG, "Acme Outdoor")
+    merchant.is_demo = True
     merchant.primary_color = "#2f6b3b"
     merchant.accent_color = "#e8a33d"
     merchant.header_text = "Gear for every trail"

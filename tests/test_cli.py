@@ -142,6 +142,17 @@ def test_seed_demo_is_idempotent(cli, db):
     assert len(db.session.scalars(select(Order)).all()) == 6
 
 
+def test_seed_demo_marks_its_shop_as_the_demo_and_nothing_else(cli, db, make_merchant):
+    make_merchant("globex", "Globex Supplies")
+
+    assert cli("seed-demo", "--orders", "2").exit_code == 0
+
+    from portal.models import Merchant
+
+    flags = dict(db.session.execute(select(Merchant.slug, Merchant.is_demo)).all())
+    assert flags == {"globex": False, "acme": True}
+
+
 def test_seed_demo_bad_count_exits_2(cli):
     result = cli("seed-demo", "--orders", "zero")
     assert result.exit_code == 2

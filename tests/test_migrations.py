@@ -117,3 +117,64 @@ def test_upgrading_a_database_with_orders_keeps_every_row(make_app, fresh_databa
         assert counts == dict.fromkeys(tables, 1)
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def _unmigrated_app(make_app, database_url: str):
+    from portal import create_app
+
+    instance_path = make_app().instance_path
+    return create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "x" * 40, "INSTANCE_PATH": instance_path}
+    )
+
+
+def _insert_merchant(connection, merchant_id: int, slug: str) -> None:
+    connection.exec_driver_sql(
+        "INSERT INTO merchants (id, slug, name, created_at, logo_version, primary_color,"
+        " accent_color, font, footer_links, faq, timezone, settings)"
+        f" VALUES ({merchant_id}, '{slug}', 'Shop', '2026-11-01', 0, '#1f6feb', '#f59e0b',"
+        " 'system', '[]', '[]', 'UTC', '{}')"
+    )
+
+
+def test_a_demo_seeded_before_the_flag_is_marked_as_the_demo(make_app, fresh_database_url):
+    with _unmigrated_app(make_app, fresh_database_url).app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            for merchant_id, slug, email in ((1, "acme", "owner@acme.test"), (2, "x", "o@x.io")):
+                _insert_merchant(connection, merchant_id, slug)
+                connection.exec_driver_sql(
+                    "INSERT INTO users (merchant_id, email, role, password_hash,"
+                    f" session_version, created_at) VALUES ({merchant_id}, '{email}', 'owner',"
+                    " 'x', 1, '2026-11-01')"
+                )
+
+        upgrade(revision="0007")
+
+        with db.engine.connect() as connection:
+            flags = dict(connection.exec_driver_sql("SELECT slug, is_demo FROM merchants").all())
+        assert flags == {"acme": True, "x": False}
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_duplicate_open_invitations_keep_only_the_newest_open(make_app, fresh_database_url):
+    with _unmigrated_app(make_app, fresh_database_url).app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as connection:
+            _insert_merchant(connection, 1, "acme")
+            for n in (1, 2, 3):
+                connection.exec_driver_sql(
+                    "INSERT INTO invitations (id, merchant_id, email, role, created_at)"
+                    f" VALUES ({n}, 1, 'sam@acme.test', 'agent', '2026-11-0{n}')"
+                )
+
+        upgrade(revision="0009")
+
+        with db.engine.connect() as connection:
+            still_open = connection.exec_driver_sql(
+                "SELECT id FROM invitations WHERE revoked_at IS NULL"
+            ).all()
+        assert still_open == [(3,)]
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -10,6 +10,7 @@ from flask import current_app
 from portal.database import begin_write, utcnow
 from portal.extensions import db
 from portal.models import Shipment
+from portal.services.account_mail import send_password_reset
 from portal.services.dispatch import DispatchStats, send_due_notifications
 from portal.services.followups import queue_feedback_nudges, queue_feedback_requests
 from portal.services.polling import (
@@ -135,4 +136,5 @@ TASKS = {
     "ping": ping,
     "send_notifications": send_notifications,
     "send_notification": send_notification,
+    "send_password_reset": send_password_reset,
 }

@@ -2,7 +2,7 @@
 
 from portal.models.analytics import AgentNote, AuditLog, PageView
 from portal.models.feedback import Feedback
-from portal.models.merchant import ApiKey, Invitation, Merchant, User
+from portal.models.merchant import ApiKey, Invitation, LoginFailure, Merchant, User
 from portal.models.notification import Notification, SmsOptOut, Unsubscribe
 from portal.models.order import (
     Order,
@@ -25,6 +25,7 @@ __all__ = [
     "CarrierUsage",
     "Feedback",
     "Invitation",
+    "LoginFailure",
     "Merchant",
     "Notification",
     "Order",

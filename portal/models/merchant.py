@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import UTCDateTime, utcnow
@@ -23,6 +24,8 @@ RESERVED_SLUGS = frozenset(
 ROLES = ("owner", "admin", "agent")
 DEFAULT_PRIMARY_COLOR = "#1f6feb"
 DEFAULT_ACCENT_COLOR = "#f59e0b"
+OPEN_INVITATION = "accepted_at IS NULL AND revoked_at IS NULL"
+VERIFIED_HOST = "custom_host_verified_at IS NOT NULL"
 
 
 def slug_problem(slug: str) -> str | None:
@@ -36,11 +39,22 @@ def slug_problem(slug: str) -> str | None:
 
 class Merchant(db.Model):
     __tablename__ = "merchants"
+    __table_args__ = (
+        Index(
+            "uq_merchants_verified_custom_host",
+            "custom_host",
+            unique=True,
+            sqlite_where=text(VERIFIED_HOST),
+            postgresql_where=text(VERIFIED_HOST),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set only by `flask seed-demo`: the one shop whose orders the landing page may link.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     # Branding
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
@@ -57,7 +71,11 @@ class Merchant(db.Model):
     support_email: Mapped[str | None] = mapped_column(String(254))
     support_phone: Mapped[str | None] = mapped_column(String(40))
     support_url: Mapped[str | None] = mapped_column(String(500))
-    custom_host: Mapped[str | None] = mapped_column(String(253), unique=True)
+    # A host of the merchant's own; served, and used in links, only once verified by the
+    # token in a DNS TXT record (services/custom_hosts), so nobody can claim another's host.
+    custom_host: Mapped[str | None] = mapped_column(String(253))
+    custom_host_token: Mapped[str | None] = mapped_column(String(64))
+    custom_host_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
 
     # Notification and polling preferences (defaults live in the services that read them)
@@ -101,6 +119,23 @@ class User(UserMixin, db.Model):
         return self.role in ("owner", "admin")
 
 
+class LoginFailure(db.Model):
+    """Wrong passwords for one account (a keyed hash of the email, known or not) from one
+    client (an address or a known device), counted for the sign-in throttle."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        UniqueConstraint("account", "client"),
+        Index("ix_login_failures_last_failed_at", "last_failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column()
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ApiKey(db.Model):
     __tablename__ = "api_keys"
 
@@ -120,6 +155,17 @@ class Invitation(db.Model):
     """An emailed invitation to join a merchant's team with a role; used once."""
 
     __tablename__ = "invitations"
+    # One open invitation per shop and email: inviting again replaces it (services/team).
+    __table_args__ = (
+        Index(
+            "uq_invitations_open_email",
+            "merchant_id",
+            "email",
+            unique=True,
+            sqlite_where=text(OPEN_INVITATION),
+            postgresql_where=text(OPEN_INVITATION),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)

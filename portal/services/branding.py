@@ -8,10 +8,10 @@ from io import BytesIO
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Merchant
+from portal.services.custom_hosts import claim_custom_host, verified_elsewhere
 from portal.web.branding import (
     AA_NORMAL,
     WHITE,
@@ -184,12 +184,10 @@ def host_problem(merchant: Merchant, host: str | None, public_host: str) -> str 
         return "Enter a host name like track.example.com (no https://, no path)."
     if host == public_host:
         return "That is Porchlight's own address."
-    taken = db.session.scalar(
-        select(func.count())
-        .select_from(Merchant)
-        .where(Merchant.custom_host == host, Merchant.id != merchant.id)
-    )
-    return "Another shop already uses that host." if taken else None
+    # Only a verified claim blocks: a shop that names a host first can't keep its owner out.
+    if verified_elsewhere(merchant, host):
+        return "Another shop has already verified that host."
+    return None
 
 
 def apply_branding(merchant: Merchant, values: dict[str, Any]) -> dict[str, Any]:
@@ -204,5 +202,7 @@ def apply_branding(merchant: Merchant, values: dict[str, Any]) -> dict[str, Any]
         if old != new:
             changes[name] = [old, new]
             setattr(merchant, name, new)
+    if "custom_host" in changes:
+        claim_custom_host(merchant, merchant.custom_host)  # a new host is proven anew
     db.session.flush()
     return changes

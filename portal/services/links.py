@@ -19,7 +19,8 @@ def issue_tracking_link(order: Order) -> TrackingLink:
 
 
 def base_url_for(merchant: Merchant) -> str:
-    if merchant.custom_host:
+    """The merchant's verified host, else PUBLIC_BASE_URL: links never use an unproven host."""
+    if merchant.custom_host and merchant.custom_host_verified_at is not None:
         return f"https://{merchant.custom_host}"
     return current_app.config["PUBLIC_BASE_URL"]
 

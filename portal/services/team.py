@@ -46,6 +46,20 @@ def pending_invitations(merchant: Merchant) -> list[Invitation]:
     )
 
 
+def open_invitations_to(merchant: Merchant, email: str) -> list[Invitation]:
+    """The shop's invitations to `email` neither accepted nor withdrawn (expired included)."""
+    return list(
+        db.session.scalars(
+            select(Invitation).where(
+                Invitation.merchant_id == merchant.id,
+                Invitation.email == normalise_email(email),
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+        )
+    )
+
+
 def get_member_or_404(merchant: Merchant, user_id: int) -> User:
     """The merchant's user with this id; 404 for anyone else's (no hint that it exists)."""
     user = db.session.get(User, user_id)
@@ -70,7 +84,9 @@ def _owner_count(merchant: Merchant) -> int:
 
 
 def invite_member(merchant: Merchant, actor: User, email: str, role: str) -> Invitation:
-    """Create an invitation; raises TeamError for a bad role, a taken email or a lower rank."""
+    """Create an invitation, withdrawing the shop's open one to the same email (its link
+    stops working: one open invitation per shop and email). Raises TeamError for a bad role,
+    a taken email or a lower rank. Flushes."""
     email = normalise_email(email)
     if role not in ROLES:
         raise TeamError("Choose a role: owner, admin or agent.")
@@ -80,6 +96,8 @@ def invite_member(merchant: Merchant, actor: User, email: str, role: str) -> Inv
         raise TeamError("Enter an email address.")
     if get_user_by_email(email):
         raise TeamError(f"{email} already has a Porchlight account.")
+    for earlier in open_invitations_to(merchant, email):
+        revoke_invitation(earlier)  # flushed before the new row takes its place
     invitation = Invitation(merchant=merchant, email=email, role=role, invited_by=actor)
     db.session.add(invitation)
     db.session.flush()

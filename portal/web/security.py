@@ -1,10 +1,10 @@
-"""Security headers on every response: a strict CSP with a per-request nonce, and friends."""
+"""Headers on every response: a strict CSP with a nonce, signed-in pages never cached, and more."""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 
 
 def csp_nonce() -> str:
@@ -32,6 +32,10 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static" and "_user_id" in session:
+            # Console pages hold shoppers' personal data: no shared computer's back button and
+            # no proxy may keep a copy. A view that chose its own policy keeps it.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         if production and request.is_secure:
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

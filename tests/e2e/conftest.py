@@ -91,6 +91,7 @@ def demo_shop(make_merchant, make_order, make_user):
     acme = make_merchant(
         "acme",
         "Acme Outdoor",
+        is_demo=True,
         primary_color="#2f6b3b",
         header_text="Gear for every trail",
         support_email="help@acme.test",

@@ -135,28 +135,3 @@ def test_javascript_links_and_bad_colours_are_refused(owner_client, acme, db):
     assert "Use a hex colour like #1f6feb." in html
     assert "Use a full address starting with https://" in html
     assert db.session.get(Merchant, acme.id).footer_links == []
-
-
-def test_custom_host_serves_that_merchants_tracking_page(owner_client, acme, make_order, db):
-    order = make_order(acme)
-    assert save(owner_client, custom_host="Track.Acme.test").status_code == 303
-    token = order.active_link.token
-
-    on_host = owner_client.get(f"/orders/{token}", headers={"Host": "track.acme.test"})
-    elsewhere = owner_client.get(f"/orders/{token}", headers={"Host": "other.test"})
-
-    assert on_host.status_code == 200
-    assert "Acme" in on_host.get_data(as_text=True)
-    assert elsewhere.status_code == 404
-    assert tracking_url(db.session.get(type(order), order.id)).startswith(
-        "https://track.acme.test/"
-    )
-
-
-def test_custom_host_taken_by_another_shop_is_refused(owner_client, make_merchant):
-    make_merchant("other", custom_host="track.shared.test")
-
-    response = save(owner_client, custom_host="track.shared.test")
-
-    assert response.status_code == 422
-    assert "Another shop already uses that host." in response.get_data(as_text=True)

@@ -28,6 +28,15 @@ def test_owner_sees_every_console_page(owner_client, path):
     assert "Signed in as owner for Acme Outdoor" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", (*PAGES, "/agent/", "/password/change", "/"))
+def test_no_signed_in_page_may_be_stored_by_a_browser_or_proxy(owner_client, path):
+    """A shared computer's back button or a caching proxy must not replay a console page."""
+    response = owner_client.get(path)
+
+    assert response.status_code == 200
+    assert response.cache_control.no_store, f"{path}: {response.headers.get('Cache-Control')}"
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_agent_gets_403_on_every_console_page(client, acme, make_user, sign_in, path):
     make_user(acme, role="agent", email="agent@acme.test")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
 from portal.models import ApiKey, Invitation, Product, User
 from portal.services import account_mail
 from tests.merchant.conftest import PASSWORD
@@ -46,6 +49,43 @@ def test_withdrawn_invitation_link_stops_working(owner_client, app, db):
     owner_client.post(f"/merchant/team/invitations/{invitation.id}/revoke")
 
     assert app.test_client().get(link).status_code == 410
+
+
+def test_inviting_the_same_email_again_replaces_the_pending_invitation(owner_client, app, db):
+    invite = {"email": "sam@acme.test", "role": "agent"}
+    owner_client.post("/merchant/team/invitations", data=invite)
+    first_link = _invite_link()
+
+    again = owner_client.post(
+        "/merchant/team/invitations", data={"email": "Sam@Acme.test", "role": "admin"}
+    )
+
+    assert again.status_code == 303
+    second_link = _invite_link()
+    page = owner_client.get("/merchant/team").get_data(as_text=True)
+    assert "Invitation to sam@acme.test renewed: the earlier link no longer works." in page
+    assert page.count("sam@acme.test · ") == 1
+    assert [(i.email, i.role) for i in db.session.query(Invitation).filter_by(revoked_at=None)] == [
+        ("sam@acme.test", "admin")
+    ]
+    assert app.test_client().get(first_link).status_code == 410
+    assert "Join Acme Outdoor" in app.test_client().get(second_link).get_data(as_text=True)
+
+
+def test_the_database_keeps_one_open_invitation_per_shop_and_email(
+    db, acme, owner, make_merchant, make_user
+):
+    from portal.services.team import invite_member
+
+    globex = make_merchant("globex", "Globex")
+    invite_member(acme, owner, "sam@acme.test", "agent")
+    invite_member(globex, make_user(globex), "sam@acme.test", "agent")  # another shop may
+    db.session.commit()
+    db.session.add(Invitation(merchant=acme, email="sam@acme.test", role="admin"))
+
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_inviting_an_existing_user_says_so(owner_client):

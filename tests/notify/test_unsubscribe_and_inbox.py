@@ -95,3 +95,21 @@ def test_dev_inbox_is_404_for_other_machines_and_in_production(make_app, db, cli
     production = make_app(DEV_ROUTES_ENABLED=False).test_client()
     assert production.get("/dev/inbox").status_code == 404
     assert production.get("/dev/inbox/1.html").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for"),
+    [("203.0.113.9", "127.0.0.1"), ("127.0.0.1", "203.0.113.9"), ("127.0.0.1", "127.0.0.1")],
+)
+def test_dev_inbox_trusts_the_socket_peer_not_a_forwarded_address(
+    make_app, db, peer, forwarded_for
+):
+    """Behind a trusted proxy the forwarded address is the client's word, not the machine's:
+    a remote visitor claiming 127.0.0.1, and one relayed by a proxy on this machine, see 404."""
+    client = make_app(TRUSTED_PROXIES="1").test_client()
+    headers = {"X-Forwarded-For": forwarded_for}
+
+    response = client.get("/dev/inbox", headers=headers, environ_base={"REMOTE_ADDR": peer})
+
+    assert response.status_code == 404
+    assert client.get("/dev/inbox", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200

@@ -141,9 +141,10 @@ def test_login_is_rate_limited(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
 
+    # One address trying many accounts: the per-address limit, not the per-account one.
     statuses = [
-        client.post("/login", data={"email": "x@y.test", "password": "nope"}).status_code
-        for _ in range(11)
+        client.post("/login", data={"email": f"x{n}@y.test", "password": "nope"}).status_code
+        for n in range(11)
     ]
 
     assert statuses[:10] == [422] * 10

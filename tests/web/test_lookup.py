@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 
 from portal.database import utcnow
 from tests.web.helpers import recorded_statements
@@ -29,8 +31,10 @@ def order(acme, make_order):
     )
 
 
-def lookup(client, order_number: str, contact: str, slug: str = "acme"):
-    return client.post(f"/{slug}/track", data={"order_number": order_number, "contact": contact})
+def lookup(client, order_number: str, contact: str, slug: str = "acme", address: str | None = None):
+    data = {"order_number": order_number, "contact": contact}
+    environ = {"REMOTE_ADDR": address} if address else {}
+    return client.post(f"/{slug}/track", data=data, environ_base=environ)
 
 
 def test_lookup_page_has_the_two_labelled_fields(client, acme):
@@ -148,6 +152,44 @@ def test_lookups_are_rate_limited_with_a_branded_page(make_app, order):
     # Another order number from the same address still gets through until the IP limit.
     assert lookup(client, "#2000", "x@example.com").status_code == 422
     assert client.get("/acme/track").status_code == 200
+
+
+def test_a_strangers_guesses_do_not_lock_the_shopper_out(make_app, order):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    stranger, shopper = "198.51.100.1", "203.0.113.5"
+
+    guesses = [lookup(client, "#1042", f"g{n}@x.test", address=stranger) for n in range(9)]
+
+    assert [answer.status_code for answer in guesses] == [422] * 8 + [429]
+    assert lookup(client, "#1042", "maya.patel@example.com", address=shopper).status_code == 303
+
+
+@pytest.mark.parametrize("number", ["#1042", "#9999"])
+def test_past_a_numbers_ceiling_only_clients_that_have_not_missed_are_answered(
+    make_app, order, number
+):
+    """30 misses an hour on one number from every client: then each address that already
+    missed on it waits, and one that has not still gets the ordinary answer (so a shopper
+    with the right pair gets in, and a guesser needs a new address for every guess)."""
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        misses = [
+            lookup(client, number, "g@x.test", address=f"198.51.100.{n}").status_code
+            for n in range(1, 31)
+        ]
+        again = lookup(client, number, "maya.patel@example.com", address="198.51.100.1")
+        fresh_miss = lookup(client, number, "g@x.test", address="203.0.113.1").status_code
+        fresh_again = lookup(client, number, "g@x.test", address="203.0.113.1").status_code
+        fresh_match = lookup(client, number, "maya.patel@example.com", address="203.0.113.2")
+        clock.shift(timedelta(hours=1, seconds=1))
+        after_an_hour = lookup(client, number, "g@x.test", address="198.51.100.1").status_code
+
+    assert misses == [422] * 30
+    assert again.status_code == 429 and 0 < int(again.headers["Retry-After"]) <= 3600
+    assert "Too many attempts" in again.get_data(as_text=True)
+    assert (fresh_miss, fresh_again) == (422, 429)
+    assert fresh_match.status_code == (303 if number == "#1042" else 422)
+    assert after_an_hour == 422
 
 
 def test_lookup_page_speaks_the_shoppers_language(client, acme):

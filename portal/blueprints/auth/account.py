@@ -14,10 +14,10 @@ from portal.blueprints.auth.forms import (
 )
 from portal.blueprints.auth.views import home_for, sign_in
 from portal.extensions import db, limiter
-from portal.services.account_mail import send_account_email
+from portal.services.account_mail import queue_password_reset
 from portal.services.audit import record_audit
 from portal.services.merchants import MerchantError, authenticate_user, get_user_by_email
-from portal.services.sessions import make_reset_token, set_password, user_for_reset_token
+from portal.services.sessions import set_password, user_for_reset_token
 from portal.services.team import TeamError, accept_invitation, invitation_for_token
 
 RESET_SENT = (
@@ -54,15 +54,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         user = get_user_by_email(form.email.data)
-        if user is not None:
-            link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
-            send_account_email(
-                user.email,
-                "Choose a new Porchlight password",
-                f"Someone asked to reset the password of {user.email} on Porchlight.\n\n"
-                f"Choose a new one here (the link works once, for an hour):\n{link}\n\n"
-                "If it wasn't you, ignore this email: your password stays the same.",
-            )
+        queue_password_reset(user.id if user is not None else None)
         return render_template("auth/forgot_password.html", form=None, sent=RESET_SENT)
     status = 422 if form.errors else 200
     return render_template("auth/forgot_password.html", form=form, sent=None), status

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import ipaddress
-
-from flask import abort, current_app, make_response, render_template, request
+from flask import abort, current_app, make_response, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.blueprints.dev import bp
 from portal.extensions import db
 from portal.models import Notification, Order
+from portal.web.clients import from_loopback
 
 INBOX_SIZE = 100
 # The email is the merchant's markup: no scripts, no plugins, no forms, only its own
@@ -22,16 +21,9 @@ EMAIL_FRAME_POLICY = (
 )
 
 
-def _from_loopback() -> bool:
-    try:
-        return ipaddress.ip_address(request.remote_addr or "").is_loopback
-    except ValueError:
-        return False
-
-
 @bp.before_request
 def developers_on_this_machine_only():
-    if not current_app.config.get("DEV_ROUTES_ENABLED") or not _from_loopback():
+    if not current_app.config.get("DEV_ROUTES_ENABLED") or not from_loopback():
         abort(404)
 
 

@@ -1,4 +1,4 @@
-"""The landing page's "try the demo" list: a few orders per merchant, one per status."""
+"""The landing page's "try the demo" list: a few of the demo shop's orders, one per status."""
 
 from __future__ import annotations
 
@@ -84,6 +84,9 @@ def showcase_orders(merchant: Merchant, limit: int = 8) -> list[DemoOrder]:
 
 
 def demo_merchants(limit: int = 3) -> list[DemoMerchant]:
-    """The first few merchants with their showcase orders, for the landing page."""
-    merchants = db.session.scalars(select(Merchant).order_by(Merchant.id).limit(limit))
+    """The demo shop (marked by `flask seed-demo`) with its showcase orders; never a real
+    tenant's, whose tracking links are the shoppers' own."""
+    merchants = db.session.scalars(
+        select(Merchant).where(Merchant.is_demo.is_(True)).order_by(Merchant.id).limit(limit)
+    )
     return [DemoMerchant(merchant, showcase_orders(merchant)) for merchant in merchants]

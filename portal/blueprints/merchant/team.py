@@ -41,6 +41,7 @@ def invite():
     if not form.validate_on_submit():
         return _page(form, 422)
     merchant = current_merchant()
+    renewed = bool(team_service.open_invitations_to(merchant, form.email.data))
     try:
         invitation = team_service.invite_member(
             merchant, current_user, form.email.data, form.role.data
@@ -60,7 +61,11 @@ def invite():
         f"{current_user.email} invited you to join {merchant.name} on Porchlight as "
         f"{invitation.role}.\n\nAccept within 7 days and choose your password here:\n{link}\n",
     )
-    if sent:
+    if sent and renewed:
+        flash(
+            f"Invitation to {invitation.email} renewed: the earlier link no longer works.", "info"
+        )
+    elif sent:
         flash(f"Invitation sent to {invitation.email}.", "info")
     else:
         flash(f"The invitation to {invitation.email} couldn't be emailed. Try again.", "error")

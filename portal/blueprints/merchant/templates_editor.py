@@ -57,6 +57,7 @@ def _draft_merchant(merchant: Merchant, form: TemplateForm) -> Merchant:
             "support_phone",
             "support_url",
             "custom_host",
+            "custom_host_verified_at",
             "logo_content_type",
             "logo_version",
         )
