@@ -56,10 +56,12 @@ def forgot_password():
         user = get_user_by_email(form.email.data)
         if user is not None:
             link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+            email = user.email
+            db.session.rollback()  # a POST holds SQLite's write lock: not while mailing
             send_account_email(
-                user.email,
+                email,
                 "Choose a new Porchlight password",
-                f"Someone asked to reset the password of {user.email} on Porchlight.\n\n"
+                f"Someone asked to reset the password of {email} on Porchlight.\n\n"
                 f"Choose a new one here (the link works once, for an hour):\n{link}\n\n"
                 "If it wasn't you, ignore this email: your password stays the same.",
             )

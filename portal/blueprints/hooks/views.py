@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from carriers.easypost_parse import SIGNATURE_HEADER, parse_webhook, verify_webhook
 from portal.blueprints.hooks import bp
-from portal.database import begin_write, utcnow
+from portal.database import begin_write, retry_on_conflict, utcnow
 from portal.extensions import db
 from portal.services.push import apply_pushed_result
 from portal.web.errors import json_error
@@ -34,11 +34,18 @@ def easypost():
     result = parse_webhook(payload)
     if result is None:
         return {"applied": 0, "ignored": True}
-    begin_write()
-    try:
+
+    def apply() -> int:
+        begin_write()
         applied = apply_pushed_result("easypost", result, utcnow())
         db.session.commit()
+        return applied
+
+    try:
+        # A duplicate delivery or a poll storing the same event at once: the second run
+        # sees what the first stored.
+        applied = retry_on_conflict(apply)
     except IntegrityError:
-        db.session.rollback()  # a poller stored the same event a moment ago: ask for a retry
+        db.session.rollback()
         return json_error(409, "conflict", "Applied concurrently; please retry.")
     return {"applied": applied}

@@ -170,6 +170,7 @@ def template_test():
         text=rendered.text,
         html=rendered.html if form.channel.data == "email" else None,
     )
+    db.session.rollback()  # a POST's transaction holds SQLite's write lock: not while mailing
     error = deliver_email(message)
     note = f"The test couldn't be sent: {error}" if error else f"Test sent to {current_user.email}."
     return render_template(
