@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import current_app, request
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +11,7 @@ from portal.database import begin_write, retry_on_conflict, utcnow
 from portal.extensions import db
 from portal.services.push import apply_pushed_result
 from portal.web.errors import json_error
+from portal.web.input import json_error_message, load_json, unstorable_fields
 
 MAX_BODY = 1024 * 1024
 
@@ -28,9 +27,12 @@ def easypost():
     if not verify_webhook(secret, body, request.headers.get(SIGNATURE_HEADER)):
         return json_error(401, "bad_signature", "The webhook signature does not match.")
     try:
-        payload = json.loads(body)
-    except ValueError:
-        return json_error(400, "invalid_json", "The webhook body must be valid JSON.")
+        payload = load_json(body)
+    except ValueError as error:
+        return json_error(400, "invalid_json", json_error_message(error))
+    unstorable = unstorable_fields(payload)
+    if unstorable:
+        return json_error(400, "invalid", "The webhook carries text we can't store.", unstorable)
     result = parse_webhook(payload)
     if result is None:
         return {"applied": 0, "ignored": True}
