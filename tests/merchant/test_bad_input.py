@@ -120,3 +120,19 @@ def test_numbers_past_a_column_in_a_url_are_a_404_or_ignored(
     make_order(acme, order_number="#1001")
     response = owner_client.open(path, method=method)
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/merchant/notifications/templates", {}),
+        ("/merchant/notifications/templates/preview", {"channel": "sms"}),
+        ("/merchant/notifications/templates/test", {"trigger": "nope", "channel": "x"}),
+        ("/merchant/branding", {}),
+    ],
+)
+def test_a_console_post_missing_its_choices_is_a_422_not_a_500(owner_client, db, path, form):
+    before = merchant_row(db)
+    response = owner_client.post(path, data=form)
+    assert response.status_code == 422
+    assert merchant_row(db) == before

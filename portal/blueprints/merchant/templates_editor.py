@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import UnprocessableEntity
 
 from portal.blueprints.merchant import bp
 from portal.blueprints.merchant.context import audit, current_merchant
@@ -65,6 +66,8 @@ def _draft_merchant(merchant: Merchant, form: TemplateForm) -> Merchant:
 
 
 def _render(form: TemplateForm):
+    if form.trigger.data not in TRIGGERS or form.channel.data not in TEXT_CHANNELS:
+        raise UnprocessableEntity("Choose a message and a channel from the lists.")
     draft = _draft_merchant(current_merchant(), form)
     return render_message(draft, form.trigger.data, form.channel.data, sample_context(draft))
 
