@@ -1,11 +1,17 @@
-"""What the bench scripts share: a free loopback port and an empty database for each run."""
+"""What the bench scripts share: a free loopback port, an empty database, gunicorn serving it."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import requests
 import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -46,3 +52,20 @@ def create_tables(url: str) -> None:
     engine = sa.create_engine(url)
     db.metadata.create_all(engine)
     engine.dispose()
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int = 1):
+    """`gunicorn wsgi:app` on 127.0.0.1:`port` with `env`, once it answers /healthz."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "-w", str(workers), "--threads", str(threads)]
+    command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /healthz within 30 s (see its output above)")

@@ -30,7 +30,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import drop_schema, free_port, fresh_database  # noqa: E402
+from bench.common import drop_schema, free_port, fresh_database, start_gunicorn  # noqa: E402
 
 WORKERS = 2
 SCHEMA = "bench_tracking"
@@ -101,22 +101,6 @@ def seed(env: dict[str, str], events: int) -> str:
         db.session.commit()
         token = order.active_link.token
     return f"/acme/orders/{token}"
-
-
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}"]
-    command += ["--log-level", "warning", "wsgi:app"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 30 s (see its output above)")
 
 
 def run_wrk(
@@ -219,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             path = seed(env, events)
             port = free_port()
-            server = start_gunicorn(env, port)
+            server = start_gunicorn(env, port, WORKERS)
             try:
                 base = f"http://127.0.0.1:{port}"
                 assert requests.get(base + path, timeout=10).status_code == 200

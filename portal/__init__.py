@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     from portal.services.merchants import load_user_session
     from portal.services.quota import init_quota
     from portal.web.i18n import select_locale
+    from portal.web.input import init_input_guards
     from portal.web.security import init_security
     from portal.web.templating import init_templating
 
@@ -70,6 +71,7 @@ def register_extensions(app: Flask) -> None:
     init_carriers(app)
     init_jobs(app)
     init_quota(app)
+    init_input_guards(app)  # last: it extends the request class htmx installed
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from portal.database import begin_write
 from portal.extensions import db
 from portal.services import merchants
 from portal.services.api_keys import create_api_key
@@ -44,6 +45,7 @@ def _merchant_or_exit(slug: str):
 @with_appcontext
 def create_merchant_command(slug: str, name: str) -> None:
     """Create a merchant."""
+    begin_write()  # the web and the worker write meanwhile: read and write in one writer
     try:
         merchant = merchants.create_merchant(slug, name)
     except merchants.MerchantError as error:
@@ -61,6 +63,7 @@ def create_merchant_command(slug: str, name: str) -> None:
 @with_appcontext
 def create_user_command(merchant_slug, email, role, password, name) -> None:
     """Create a user of a merchant."""
+    begin_write()
     merchant = _merchant_or_exit(merchant_slug)
     generated = password is None
     password = password or secrets.token_urlsafe(12)
@@ -79,6 +82,7 @@ def create_user_command(merchant_slug, email, role, password, name) -> None:
 @with_appcontext
 def create_api_key_command(merchant_slug: str, name: str) -> None:
     """Create an API key and print it once."""
+    begin_write()
     merchant = _merchant_or_exit(merchant_slug)
     api_key, raw_key = create_api_key(merchant, name)
     db.session.commit()

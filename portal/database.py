@@ -6,13 +6,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.types import TypeDecorator
 
 from portal.extensions import db
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# PostgreSQL's serialization failure and deadlock: the other transaction won, try again.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 T = TypeVar("T")
 
 
@@ -60,10 +65,18 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        if connection.get_execution_options().get("sqlite_immediate"):
+        if connection.get_execution_options().get("sqlite_immediate") or _request_may_write():
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def _request_may_write() -> bool:
+    # Every transaction of a POST/PUT/PATCH/DELETE takes the write lock at its first query:
+    # one that began as a reader cannot become a writer once another connection committed
+    # (SQLITE_BUSY_SNAPSHOT ignores the busy timeout), whatever reads came first (the API
+    # key, the signed-in user). GETs stay readers; the few that write use write_after_reads.
+    return has_request_context() and request.method not in READ_ONLY_METHODS
 
 
 def begin_write() -> None:
@@ -91,3 +104,28 @@ def write_after_reads(work: Callable[[], T]) -> T:
     result = work()
     db.session.commit()
     return result
+
+
+def is_write_conflict(error: Exception) -> bool:
+    """Whether `error` means a concurrent writer got there first, so the work may run again:
+    a unique key it inserted meanwhile, a lock or snapshot conflict, a serialization failure."""
+    if isinstance(error, IntegrityError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    return "database is locked" in str(original) or (
+        getattr(original, "sqlstate", None) in RETRYABLE_SQLSTATES
+    )
+
+
+def retry_on_conflict(work: Callable[[], T]) -> T:
+    """Run `work` (a whole idempotent unit of work that begins its write and commits), and
+    once more after rolling back when a concurrent writer won; the second failure raises."""
+    try:
+        return work()
+    except (IntegrityError, OperationalError) as error:
+        db.session.rollback()
+        if not is_write_conflict(error):
+            raise
+    return work()

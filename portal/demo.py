@@ -9,7 +9,7 @@ from decimal import Decimal
 import click
 from flask.cli import with_appcontext
 
-from portal.database import utcnow
+from portal.database import begin_write, utcnow
 from portal.extensions import db
 from portal.models import Product
 from portal.services import merchants, orders
@@ -63,6 +63,7 @@ CATALOGUE = (
 @with_appcontext
 def seed_demo_command(order_count: int) -> None:
     """Create the demo merchant (Acme Outdoor), its users, catalogue and orders, once."""
+    begin_write()
     merchant = merchants.get_merchant_by_slug(DEMO_SLUG)
     if merchant is not None:
         click.echo("demo: already seeded")

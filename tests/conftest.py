@@ -6,6 +6,7 @@ import contextvars
 import ipaddress
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -199,6 +201,18 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def live_url(app) -> Iterator[str]:
+    """`app` served by a real threaded server on a free loopback port: concurrent requests
+    run at once, each on its own thread and database connection."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from sqlalchemy import func, or_, select
 from portal.extensions import db
 from portal.models import Merchant, Product
 from portal.web.branding import safe_url
+from portal.web.input import UNSTORABLE, UNSTORABLE_MESSAGE
 
 REQUIRED_COLUMNS = ("sku", "name", "url")
+MAX_PRIORITY = 1000  # the form's and the API's range too
 MAX_CSV_BYTES = 2 * 1024 * 1024
 MAX_CSV_ROWS = 5000
 TRUE_WORDS = {"1", "true", "yes", "y", "on", "active"}
@@ -59,10 +61,12 @@ def get_product_or_404(merchant: Merchant, product_id: int) -> Product:
     return product
 
 
-def _text(value: Any, limit: int) -> str | None:
-    text = str(value or "").strip()
+def _text(raw: dict[str, Any], name: str, limit: int) -> str | None:
+    text = str(raw.get(name) or "").strip()
     if len(text) > limit:
-        raise ProductError(f"is longer than {limit} characters")
+        raise ProductError(f"{name} is longer than {limit} characters")
+    if UNSTORABLE.search(text):
+        raise ProductError(f"{name} {UNSTORABLE_MESSAGE}")
     return text or None
 
 
@@ -70,37 +74,40 @@ def clean_product(raw: dict[str, Any]) -> dict[str, Any]:
     """Validated product values from strings; raises ProductError naming the field."""
     values: dict[str, Any] = {}
     for name, limit in (("sku", 64), ("name", 200), ("url", 1000)):
-        try:
-            values[name] = _text(raw.get(name), limit)
-        except ProductError as error:
-            raise ProductError(f"{name} {error}") from None
+        values[name] = _text(raw, name, limit)
         if not values[name]:
             raise ProductError(f"{name} is missing")
     for name in ("url", "image_url"):
-        link = _text(raw.get(name), 1000)
+        link = _text(raw, name, 1000)
         if link and (not link.startswith(("http://", "https://")) or not safe_url(link)):
             raise ProductError(f"{name} must start with http:// or https://")
         values[name] = link
-    price = _text(raw.get("price"), 20)
+    price = _text(raw, "price", 20)
     try:
         values["price"] = Decimal(price.replace(",", "")) if price else None
     except InvalidOperation:
         raise ProductError(f"price {price!r} is not a number") from None
+    if values["price"] is not None and not values["price"].is_finite():
+        raise ProductError(f"price {price!r} is not a number")
     if values["price"] is not None and (values["price"] < 0 or values["price"] >= 10**10):
         raise ProductError("price must be between 0 and 9,999,999,999")
-    currency = _text(raw.get("currency"), 3)
+    currency = _text(raw, "currency", 3)
     if currency and not currency.isalpha():
         raise ProductError("currency must be a 3-letter code like USD")
     values["currency"] = currency.upper() if currency else None
-    values["category"] = _text(raw.get("category"), 100)
+    values["category"] = _text(raw, "category", 100)
     tags = raw.get("tags") or ""
     parts = tags if isinstance(tags, list) else str(tags).replace("|", ";").split(";")
     values["tags"] = [tag.strip() for tag in parts if tag and tag.strip()][:20]
+    if any(UNSTORABLE.search(tag) for tag in values["tags"]):
+        raise ProductError(f"tags {UNSTORABLE_MESSAGE}")
     priority = str(raw.get("priority") or "0").strip()
     try:
         values["priority"] = int(priority)
     except ValueError:
         raise ProductError(f"priority {priority!r} is not a whole number") from None
+    if not -MAX_PRIORITY <= values["priority"] <= MAX_PRIORITY:
+        raise ProductError(f"priority must be between -{MAX_PRIORITY} and {MAX_PRIORITY}")
     active = str(raw.get("active", "") if raw.get("active") is not None else "").strip().lower()
     if active and active not in TRUE_WORDS | FALSE_WORDS:
         raise ProductError(f"active {active!r} should be yes or no")

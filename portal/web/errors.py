@@ -22,7 +22,8 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """Whether this request is answered in JSON (the API and the hooks), not with a page."""
     return request.path.startswith("/api/") or request.path.startswith("/hooks/")
 
 
@@ -46,7 +47,7 @@ def init_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         status = error.code or 500
         message = MESSAGES.get(status, error.description or "Error")
-        if _wants_json():
+        if wants_json():
             code = (error.name or "error").lower().replace(" ", "_")
             return json_error(status, code, message)
         return render_template("errors/error.html", status=status, message=message), status

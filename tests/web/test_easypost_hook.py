@@ -1,14 +1,12 @@
 """EasyPost pushes tracker updates: signed webhooks apply like a poll; bad ones change nothing."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
 import requests
 import time_machine
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from carriers.easypost_parse import webhook_signature
 from carriers.emulator import make_tracking_number
@@ -32,16 +30,6 @@ def app(carrier_app, make_app, emulator):
         )
     }
     return make_app(CARRIER_EASYPOST_WEBHOOK_SECRET=SECRET, **settings)
-
-
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from portal.models import Order
 from portal.services import agent as agent_service
 from portal.services.links import tracking_url
 from portal.services.search import search_orders
+from portal.web.input import db_int
 from portal.web.roles import role_name
 
 bp.context_processor(template_helpers)
@@ -33,7 +34,7 @@ def wants_partial() -> bool:
 @bp.get("/")
 def index():
     query = request.args.get("q", "")[:200]
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=db_int) or 1
     results = search_orders(current_user.merchant_id, query, page)
     template = "agent/_results.html" if wants_partial() else "agent/search.html"
     response = make_response(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from flask import abort, g, request
+from flask import g
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -16,11 +16,12 @@ from pydantic import (
 )
 
 from portal.blueprints.api import bp
-from portal.blueprints.api.views import api_key_required, validation_error
+from portal.blueprints.api.views import api_key_required, json_body, validation_error
 from portal.database import begin_write
 from portal.extensions import db
 from portal.services.recommendations import upsert_products
 from portal.web.errors import json_error
+from portal.web.input import DB_INT_MAX
 
 MAX_PRODUCTS = 1000
 Sku = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -50,7 +51,7 @@ class ProductIn(BaseModel):
     tags: list[Tag] = Field(default_factory=list, max_length=30)
     active: bool = True
     priority: int = Field(default=0, ge=-1000, le=1000)
-    popularity: int = Field(default=0, ge=0)
+    popularity: int = Field(default=0, ge=0, le=DB_INT_MAX)
 
     @field_validator("url", "image_url")
     @classmethod
@@ -62,17 +63,6 @@ class CatalogueIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     products: list[ProductIn] = Field(max_length=MAX_PRODUCTS)
-
-
-def _catalogue_payload() -> Any:
-    payload = request.get_json(silent=True, force=True)
-    if payload is None:
-        abort(json_error(400, "invalid_json", "The request body must be valid JSON."))
-    if isinstance(payload, list):
-        return {"products": payload}
-    if not isinstance(payload, dict):
-        abort(json_error(400, "invalid_json", 'The body must be {"products": [...]} or a list.'))
-    return payload
 
 
 def _duplicates(products: list[ProductIn]) -> dict[str, str]:
@@ -88,7 +78,7 @@ def _duplicates(products: list[ProductIn]) -> dict[str, str]:
 @bp.put("/products")
 @api_key_required
 def put_products():
-    payload = _catalogue_payload()
+    payload = json_body(list_key="products")
     try:
         body = CatalogueIn.model_validate(payload)
     except ValidationError as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -156,8 +156,14 @@ class OrderIn(_Body):
     @field_validator("placed_at")
     @classmethod
     def has_offset(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("must include a UTC offset, e.g. 2026-11-20T14:03:00Z")
+        try:
+            value.astimezone(UTC)  # it is stored in UTC, which must stay within years 1–9999
+        except OverflowError:
+            raise ValueError("is out of range") from None
         return value
 
     @model_validator(mode="after")

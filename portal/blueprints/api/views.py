@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from typing import Any
 
 from flask import abort, g, request
 from pydantic import ValidationError
@@ -20,6 +21,7 @@ from portal.services.api_keys import authenticate_api_key, needs_touch, touch_ap
 from portal.services.links import tracking_url
 from portal.services.outbox import queue_order_confirmed
 from portal.web.errors import json_error
+from portal.web.input import json_error_message, load_json, unstorable_fields
 
 
 def api_key_required(view):
@@ -40,13 +42,22 @@ def api_key_required(view):
     return wrapper
 
 
-def json_body():
-    """The request's JSON object, or an error response for malformed or non-object bodies."""
-    payload = request.get_json(silent=True, force=True)
-    if payload is None:
-        abort(json_error(400, "invalid_json", "The request body must be valid JSON."))
+def json_body(list_key: str | None = None) -> dict[str, Any]:
+    """The request's JSON object, or abort with an error response: 400 for malformed, too
+    deeply nested or non-object bodies, 422 naming each text no database can store. With
+    `list_key`, a bare list stands for {list_key: [...]}."""
+    try:
+        payload = load_json(request.get_data())
+    except ValueError as error:
+        abort(json_error(400, "invalid_json", json_error_message(error)))
+    if list_key and isinstance(payload, list):
+        payload = {list_key: payload}
     if not isinstance(payload, dict):
-        abort(json_error(400, "invalid_json", "The request body must be a JSON object."))
+        shape = f'{{"{list_key}": [...]}} or a list' if list_key else "a JSON object"
+        abort(json_error(400, "invalid_json", f"The request body must be {shape}."))
+    unstorable = unstorable_fields(payload)
+    if unstorable:
+        abort(json_error(422, "invalid", "Some fields are invalid.", unstorable))
     return payload
 
 

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 from flask import Response, abort, current_app, request
 
 from portal.blueprints.hooks import bp
-from portal.database import begin_write
+from portal.database import begin_write, retry_on_conflict
 from portal.extensions import db
 from portal.services import sms_replies
 
@@ -16,6 +16,10 @@ STOP_REPLY = (
     "Reply START to resubscribe."
 )
 START_REPLY = "You're subscribed again. Reply STOP to unsubscribe."
+OPT_CHANGES = {
+    "stop": (sms_replies.record_opt_out, STOP_REPLY),
+    "start": (sms_replies.remove_opt_out, START_REPLY),
+}
 
 
 def twiml(message: str | None = None) -> Response:
@@ -38,16 +42,16 @@ def twilio_inbound():
     if not sender_phone or not our_number:
         return twiml()
     word = sms_replies.keyword(request.form.get("Body"))
-    if word == "stop":
-        begin_write()
-        sms_replies.record_opt_out(sender_phone, our_number)
-        db.session.commit()
-        return twiml(STOP_REPLY)
-    if word == "start":
-        begin_write()
-        sms_replies.remove_opt_out(sender_phone, our_number)
-        db.session.commit()
-        return twiml(START_REPLY)
+    if word in OPT_CHANGES:
+        change, reply = OPT_CHANGES[word]
+
+        def apply() -> None:
+            begin_write()
+            change(sender_phone, our_number)
+            db.session.commit()
+
+        retry_on_conflict(apply)  # Twilio repeats a delivery it thinks was lost: idempotent
+        return twiml(reply)
     if word == "help":
         return twiml(sms_replies.help_text(sms_replies.last_merchant_for(sender_phone)))
     return twiml()

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.blueprints.merchant import bp
 from portal.blueprints.merchant.context import current_merchant
 from portal.services.audit import audit_entries
+from portal.web.input import db_int
 
 PER_PAGE = 50
 
@@ -16,7 +17,7 @@ PER_PAGE = 50
 def audit():
     if current_user.role != "owner":
         abort(403)
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_int)
     entries = audit_entries(current_merchant().id, PER_PAGE + 1, before)
     more = len(entries) > PER_PAGE
     entries = entries[:PER_PAGE]

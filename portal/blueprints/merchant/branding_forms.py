@@ -79,8 +79,8 @@ class BrandingForm(FlaskForm):
     def branding_values(self) -> dict:
         """The text fields as merchant attributes (blank → None)."""
         values = {
-            "primary_color": self.primary_color.data.lower(),
-            "accent_color": self.accent_color.data.lower(),
+            "primary_color": (self.primary_color.data or "").lower(),
+            "accent_color": (self.accent_color.data or "").lower(),
             "font": self.font.data,
         }
         for name in ("header_text", "support_email", "support_phone", "support_url", "custom_host"):

@@ -16,6 +16,7 @@ from portal.services.products_admin import (
     save_product,
     search_products,
 )
+from portal.web.input import db_int
 from portal.web.rendering import render_page_or_partial
 
 PER_PAGE = 50
@@ -23,7 +24,7 @@ PER_PAGE = 50
 
 def _list_page(import_form: ImportForm, report=None, status: int = 200):
     query = request.args.get("q", "")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request.args.get("page", 1, type=db_int), 1)
     products, total = search_products(current_merchant(), query, page, PER_PAGE)
     return render_page_or_partial(
         "merchant/products.html",

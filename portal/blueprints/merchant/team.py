@@ -51,24 +51,22 @@ def invite():
         form.email.errors = [str(error)]
         return _page(form, 422)
     audit("team.invited", "invitation", invitation.id, email=invitation.email, role=invitation.role)
-    db.session.commit()
     link = url_for(
         "auth.accept_invite", token=team_service.make_invite_token(invitation), _external=True
     )
-    sent = send_account_email(
-        invitation.email,
-        f"You're invited to {merchant.name} on Porchlight",
+    email, subject = invitation.email, f"You're invited to {merchant.name} on Porchlight"
+    text = (
         f"{current_user.email} invited you to join {merchant.name} on Porchlight as "
-        f"{invitation.role}.\n\nAccept within 7 days and choose your password here:\n{link}\n",
+        f"{invitation.role}.\n\nAccept within 7 days and choose your password here:\n{link}\n"
     )
-    if sent and renewed:
-        flash(
-            f"Invitation to {invitation.email} renewed: the earlier link no longer works.", "info"
-        )
-    elif sent:
-        flash(f"Invitation sent to {invitation.email}.", "info")
+    db.session.commit()  # before mailing: a POST's transaction holds SQLite's write lock
+    if send_account_email(email, subject, text):
+        if renewed:
+            flash(f"Invitation to {email} renewed: the earlier link no longer works.", "info")
+        else:
+            flash(f"Invitation sent to {email}.", "info")
     else:
-        flash(f"The invitation to {invitation.email} couldn't be emailed. Try again.", "error")
+        flash(f"The invitation to {email} couldn't be emailed. Try again.", "error")
     return redirect(url_for("merchant.team"), code=303)
 
 

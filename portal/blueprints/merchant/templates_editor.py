@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import UnprocessableEntity
 
 from portal.blueprints.merchant import bp
 from portal.blueprints.merchant.context import audit, current_merchant
@@ -66,6 +67,8 @@ def _draft_merchant(merchant: Merchant, form: TemplateForm) -> Merchant:
 
 
 def _render(form: TemplateForm):
+    if form.trigger.data not in TRIGGERS or form.channel.data not in TEXT_CHANNELS:
+        raise UnprocessableEntity("Choose a message and a channel from the lists.")
     draft = _draft_merchant(current_merchant(), form)
     return render_message(draft, form.trigger.data, form.channel.data, sample_context(draft))
 
@@ -171,6 +174,7 @@ def template_test():
         text=rendered.text,
         html=rendered.html if form.channel.data == "email" else None,
     )
+    db.session.rollback()  # a POST's transaction holds SQLite's write lock: not while mailing
     error = deliver_email(message)
     note = f"The test couldn't be sent: {error}" if error else f"Test sent to {current_user.email}."
     return render_template(
