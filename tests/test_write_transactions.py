@@ -123,7 +123,6 @@ def smtp_app(make_app):
     ("path", "form", "sign_in"),
     [
         ("/merchant/team/invitations", {"email": "new@acme.test", "role": "agent"}, True),
-        ("/password/forgot", {"email": "owner@acme.test"}, False),
         ("/merchant/notifications/templates/test", {"trigger": "shipped", "channel": "sms"}, True),
     ],
 )
