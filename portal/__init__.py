@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     from portal.web.input import init_input_guards
     from portal.web.security import init_security
     from portal.web.templating import init_templating
+    from portal.web.uploads import init_request_limits
 
     db.init_app(app)
     page_versions.install()
@@ -58,6 +59,7 @@ def register_extensions(app: Flask) -> None:
         app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True
     )
     login_manager.init_app(app)
+    init_request_limits(app)  # before CSRF, which reads the form
     csrf.init_app(app)
     limiter.init_app(app)
     htmx.init_app(app)

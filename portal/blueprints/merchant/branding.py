@@ -21,6 +21,7 @@ from portal.services.branding import (
     set_favicon,
     set_logo,
 )
+from portal.web.uploads import request_limit
 
 MAX_UPLOAD_REQUEST = 12 * 1024 * 1024  # larger images get our own message, not a bare 413
 
@@ -78,8 +79,8 @@ def branding():
 
 
 @bp.post("/branding")
+@request_limit(MAX_UPLOAD_REQUEST)
 def save_branding():
-    request.max_content_length = MAX_UPLOAD_REQUEST
     merchant = current_merchant()
     form = _form_for(merchant)
     if not form.validate_on_submit():
@@ -124,8 +125,8 @@ def _summarise(changes: dict) -> dict:
 
 
 @bp.post("/branding/preview")
+@request_limit(MAX_UPLOAD_REQUEST)
 def branding_preview():
-    request.max_content_length = MAX_UPLOAD_REQUEST
     form = BrandingForm()
     form.validate()
     values = _safe_values(form, form.branding_values())

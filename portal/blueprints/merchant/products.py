@@ -18,6 +18,7 @@ from portal.services.products_admin import (
 )
 from portal.web.input import db_int
 from portal.web.rendering import render_page_or_partial
+from portal.web.uploads import request_limit
 
 PER_PAGE = 50
 
@@ -99,8 +100,8 @@ def toggle_product(product_id: int):
 
 
 @bp.post("/products/import")
+@request_limit(3 * 1024 * 1024)
 def import_products():
-    request.max_content_length = 3 * 1024 * 1024
     form = ImportForm()
     upload = form.file.data if form.validate_on_submit() else None
     if upload is None or not getattr(upload, "filename", ""):
