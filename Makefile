@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION := 2.0.8
 HTMX_SHA256 := 22283ef68cb7545914f0a88a1bdedc7256a703d1d580c1d255217d0a50d31313
-PYTEST_WORKERS ?= 3
+# One test worker per core (`nproc`; `getconf` where there is none), overridable.
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 
 .PHONY: run test install lint format chromium translations clean
 
