@@ -9,6 +9,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,21 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.extensions import db as _db
+from tests.shifted_clock.sitecustomize import shift_clock, shift_days
 
 CI = os.environ.get("CI") == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_QUEUE_URL = os.environ.get("TEST_QUEUE_URL")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+# PORCHLIGHT_TEST_CLOCK_SHIFT_DAYS=365 runs the whole session a year ahead (make test-year-ahead).
+shift_clock()
+
+
+def pytest_report_header(config):
+    if not shift_days():
+        return None
+    return f"clock shifted {shift_days():+g} days: now is {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 # --- services: PostgreSQL and Redis must answer under CI, and skip only on a laptop ----------

@@ -9,8 +9,10 @@ from carriers.emulator import make_tracking_number
 from portal.extensions import db
 from portal.services import merchants
 from portal.services.api_keys import create_api_key
+from tests.clock import frozen_clock_at
 
 NOW = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+frozen_clock = frozen_clock_at(NOW)  # the shop, its key, the order and each read: all at NOW
 
 
 def test_order_from_api_through_ups_to_tracking_page(carrier_app, emulator):
@@ -22,21 +24,20 @@ def test_order_from_api_through_ups_to_tracking_page(carrier_app, emulator):
     client = carrier_app.test_client()
     runner = carrier_app.test_cli_runner()
 
-    with time_machine.travel(NOW, tick=False):
-        # Started 3 real hours ago at 60x: the whole "normal" journey is behind it.
-        number = make_tracking_number("ups", "normal", NOW - timedelta(hours=3), seq=7)
-        created = client.post(
-            "/api/v1/orders",
-            json={
-                "order_number": "#1042",
-                "customer": {"name": "Maya Patel", "email": "maya@example.com"},
-                "items": [{"sku": "TENT-2P", "name": "Trail Tent 2P"}],
-                "shipments": [{"tracking_number": number, "carrier": "ups"}],
-            },
-            headers={"Authorization": f"Bearer {key}"},
-        )
-        assert created.status_code == 201, created.json
-        result = runner.invoke(args=["tick"])
+    # Started 3 hours before NOW at 60x: the whole "normal" journey is behind it.
+    number = make_tracking_number("ups", "normal", NOW - timedelta(hours=3), seq=7)
+    created = client.post(
+        "/api/v1/orders",
+        json={
+            "order_number": "#1042",
+            "customer": {"name": "Maya Patel", "email": "maya@example.com"},
+            "items": [{"sku": "TENT-2P", "name": "Trail Tent 2P"}],
+            "shipments": [{"tracking_number": number, "carrier": "ups"}],
+        },
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert created.status_code == 201, created.json
+    result = runner.invoke(args=["tick"])
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith("tick: claimed=1 polled=1 events=")
@@ -79,16 +80,15 @@ def test_a_second_poll_adds_only_new_events(carrier_app, emulator):
     started = NOW - timedelta(minutes=30)  # 30 scenario hours in: mid-journey
     number = make_tracking_number("ups", "normal", started, seq=8)
 
-    with time_machine.travel(NOW, tick=False):
-        client.post(
-            "/api/v1/orders",
-            json={
-                "order_number": "7",
-                "shipments": [{"tracking_number": number, "carrier": "ups"}],
-            },
-            headers=headers,
-        )
-        first = runner.invoke(args=["tick"])
+    client.post(
+        "/api/v1/orders",
+        json={
+            "order_number": "7",
+            "shipments": [{"tracking_number": number, "carrier": "ups"}],
+        },
+        headers=headers,
+    )
+    first = runner.invoke(args=["tick"])
     first_events = len(
         client.get("/api/v1/orders/7", headers=headers).json["shipments"][0]["events"]
     )

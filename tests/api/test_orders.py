@@ -266,18 +266,19 @@ def test_healthz(client):
 
 
 def test_key_use_is_recorded_on_reads_too_at_most_once_a_minute(client, db, acme):
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
     import time_machine
 
+    from portal.database import utcnow
     from portal.models import ApiKey
     from portal.services.api_keys import create_api_key
 
-    api_key, raw = create_api_key(acme)
-    db.session.commit()
-    headers = {"Authorization": f"Bearer {raw}"}
-    start = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+    start = utcnow().replace(microsecond=0)
     with time_machine.travel(start, tick=False):
+        api_key, raw = create_api_key(acme)
+        db.session.commit()
+        headers = {"Authorization": f"Bearer {raw}"}
         assert client.get("/api/v1/orders/1", headers=headers).status_code == 404
     db.session.expire_all()
     assert db.session.get(ApiKey, api_key.id).last_used_at == start

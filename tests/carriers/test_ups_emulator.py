@@ -197,7 +197,8 @@ def test_per_number_500_is_temporary_after_bounded_retries(ups, emulator, sleeps
 
 
 def test_per_number_429_is_rate_limited_with_retry_after(ups, sleeps):
-    [result] = ups.track([make_tracking_number("ups", "fault_429", START, 0)])
+    with at_hours(10):
+        [result] = ups.track([make_tracking_number("ups", "fault_429", START, 0)])
 
     assert result.error.kind is ErrorKind.RATE_LIMITED
     assert result.error.retry_after == 30.0
@@ -205,7 +206,8 @@ def test_per_number_429_is_rate_limited_with_retry_after(ups, sleeps):
 
 
 def test_per_number_malformed_json_is_a_parse_error(ups):
-    [result] = ups.track([make_tracking_number("ups", "fault_malformed", START, 0)])
+    with at_hours(10):
+        [result] = ups.track([make_tracking_number("ups", "fault_malformed", START, 0)])
     assert result.error.kind is ErrorKind.PARSE
 
 

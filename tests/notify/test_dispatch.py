@@ -97,11 +97,11 @@ def test_a_row_leased_by_another_worker_waits_until_the_lease_expires(db, acme, 
 def test_texts_wait_for_the_end_of_quiet_hours_in_the_shoppers_timezone(
     db, acme, make_order, queue
 ):
-    order = make_order(acme, customer_phone=PHONE, sms_opt_in=True)
-    order.shipments[0].status = "delivered"
-    db.session.commit()
     late_evening = datetime(2026, 11, 24, 3, 30, tzinfo=UTC)  # 22:30 in New York
     with time_machine.travel(late_evening, tick=False):
+        order = make_order(acme, customer_phone=PHONE, sms_opt_in=True)
+        order.shipments[0].status = "delivered"
+        db.session.commit()
         queue(order, "delivered", order.shipments[0])
         stats = send_due_notifications()
 

@@ -11,8 +11,13 @@ from carriers import get_carrier
 from carriers.emulator import make_tracking_number, start_background
 from portal.jobs.tasks import run_tick_inline
 from portal.models import Notification, Shipment, ShipmentChange, TrackingEvent
+from tests.clock import frozen_clock_at
 
 START = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)  # a Saturday; the promise is Tuesday 24 Nov
+
+
+# Orders are created due at START whatever today is; each tick_at moves on from there.
+frozen_clock = frozen_clock_at(START)
 
 
 @pytest.fixture

@@ -133,8 +133,8 @@ def test_a_revoked_link_is_gone_even_when_its_page_was_cached(client, db, order)
 
 
 def test_tomorrow_becomes_today_after_midnight(client, db, acme, make_order):
-    order = make_order(acme, order_number="#77", ship_postal_code="14604")
     with time_machine.travel(datetime(2026, 11, 25, 4, 50, tzinfo=UTC), tick=False) as clock:
+        order = make_order(acme, order_number="#77", ship_postal_code="14604")
         set_tracking(
             order.shipments[0], "in_transit", estimated_delivery={"date": "2026-11-25"}
         )  # 23:50 on the 24th in New York, the merchant's zone is UTC
